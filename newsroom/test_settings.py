@@ -1,0 +1,14 @@
+"""Settings for the test suite: development values for what production must be given, then the
+real settings module. Production behaviour (DEBUG off, secure cookies) stays as it is."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+from newsroom.settings import *  # noqa: E402,F403
+
+# Fast hashing: tests create users, they do not defend against attackers.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests render templates without running collectstatic first.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

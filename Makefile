@@ -7,7 +7,7 @@ PORT ?= 8000
 DEV_ENV := DEBUG=$${DEBUG:-1}
 MANAGE := $(DEV_ENV) $(BIN)/python manage.py
 
-.PHONY: run test install install-dev migrate seed superuser stop-db lint format fixtures check clean
+.PHONY: run serve test install install-dev migrate seed superuser stop-db lint format fixtures check clean bench-import
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -28,9 +28,18 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	$(MANAGE) migrate --noinput
 
-run: migrate  ## set up everything, then serve at http://127.0.0.1:$(PORT)
+seed: migrate  ## import the seed pages (idempotent: a second run reports them unchanged)
+	$(MANAGE) import_articles fixtures/seed/
+
+run: seed  ## set up everything, then serve at http://127.0.0.1:$(PORT)
+	$(MANAGE) collectstatic --noinput --verbosity 0
 	@echo "Create an editor account with: make superuser   (or: DEBUG=1 $(BIN)/python manage.py createsuperuser)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+serve: install  ## production server: gunicorn + whitenoise; needs SECRET_KEY and ALLOWED_HOSTS (README, "Production")
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn newsroom.wsgi
 
 test: install-dev  ## the whole suite
 	$(BIN)/pytest
@@ -40,6 +49,12 @@ superuser: migrate
 
 stop-db: install  ## stop the embedded PostgreSQL (it stops by itself when the last process using it exits)
 	$(BIN)/python -c 'from newsroom.embedded_db import stop_embedded_server as s; print("stopped" if s() else "not running")'
+
+fixtures: migrate  ## rebuild fixtures/seed.json from fixtures/seed/ (a test checks it is current)
+	$(MANAGE) build_seed_fixture
+
+bench-import: install-dev  ## importer throughput vs loaddata (bench/RESULTS.md)
+	$(DEV_ENV) $(BIN)/python bench/import_bench.py --pages $${PAGES:-10000}
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import RowNumber, Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,7 +91,85 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self) -> ArticleQuerySet:
         """What a list of teasers needs, in a fixed number of queries."""
-        return self.select_related("section", "hero_image").defer("body", "search_vector")
+        return self.select_related("section", "hero_image").defer(
+            "body", "search_vector", "search_vector_head"
+        )
+
+    def for_detail(self) -> ArticleQuerySet:
+        """An article page's story with its byline and teasers: three queries whatever their number."""
+        teasers = RelatedLink.objects.select_related("image", "target").defer(
+            "target__body", "target__search_vector"
+        )
+        return (
+            self.select_related("section", "hero_image")
+            .defer("search_vector")
+            .prefetch_related(
+                models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("author")),
+                models.Prefetch("teasers", queryset=teasers),
+            )
+        )
+
+    def with_authors(self) -> ArticleQuerySet:
+        """Prefetch the ordered byline (`article.author_links`, each with its author): one query."""
+        return self.prefetch_related(
+            models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("author"))
+        )
+
+    def undated(self) -> ArticleQuerySet:
+        return self.filter(published_at__isnull=True)
+
+    def older_than(self, article: Article) -> ArticleQuerySet:
+        """Stories after `article` in listing order (newest first, undated last, then by id)."""
+        if article.published_at is None:
+            return self.filter(published_at__isnull=True, id__lt=article.id)
+        return self.filter(
+            Q(published_at__lt=article.published_at)
+            | Q(published_at=article.published_at, id__lt=article.id)
+            | Q(published_at__isnull=True)
+        )
+
+    def newer_than(self, article: Article) -> ArticleQuerySet:
+        """Stories before `article` in listing order; `.reverse()` puts the closest first."""
+        if article.published_at is None:
+            return self.filter(Q(published_at__isnull=False) | Q(id__gt=article.id))
+        return self.filter(
+            Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, id__gt=article.id)
+        )
+
+    def top_per_section(self, per_section: int = 3, recent: int = 400) -> ArticleQuerySet:
+        """The newest `per_section` stories of each section, among the `recent` newest stories: one
+        query, and bounded work however large the archive (a window over a capped candidate set)."""
+        candidates = self.filter(section__isnull=False).order_by(*Article._meta.ordering).values("pk")
+        rank = models.Window(
+            RowNumber(), partition_by=[F("section_id")], order_by=list(Article._meta.ordering)
+        )
+        return (
+            self.filter(pk__in=candidates[:recent])
+            .annotate(section_rank=rank)
+            .filter(section_rank__lte=per_section)
+            .order_by("section__name", "section_rank")
+        )
+
+    def by_authors(self, authors: list[Author], exclude: Article, per_author: int = 3) -> dict[int, list]:
+        """The newest `per_author` stories of each author other than `exclude`, as
+        {author id: [article, …]}: one query whatever the number of authors."""
+        rank = models.Window(
+            RowNumber(),
+            partition_by=[F("author_id")],
+            order_by=[F("article__published_at").desc(nulls_last=True), F("article_id").desc()],
+        )
+        links = (
+            ArticleAuthor.objects.filter(author__in=authors, article__in=self.exclude(pk=exclude.pk))
+            .annotate(author_rank=rank)
+            .filter(author_rank__lte=per_author)
+            .select_related("article")
+            .defer("article__body", "article__search_vector")
+            .order_by("author_id", "author_rank")
+        )
+        grouped: dict[int, list] = {author.pk: [] for author in authors}
+        for link in links:
+            grouped[link.author_id].append(link.article)
+        return grouped
 
 
 class Article(models.Model):
@@ -132,6 +211,14 @@ class Article(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # Title and summary only: ~20x smaller than `search_vector`, so search can rank and pick
+    # candidates cheaply (articles/search.py, "Ranking"). Search-owned.
+    search_vector_head = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -146,6 +233,9 @@ class Article(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="article_search_gin"),
+            GinIndex(fields=["search_vector_head"], name="article_search_head_gin"),
+            # Search's exact-title jump (`title__iexact` compares UPPER()s).
+            models.Index(Upper("title"), name="article_title_upper_idx"),
             # Matches the public listings' ORDER BY.
             models.Index(
                 F("published_at").desc(nulls_last=True),

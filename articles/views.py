@@ -1,47 +1,366 @@
-"""Reader-facing pages. Thin: the queries live in `Article.objects` (articles/models.py)."""
+"""Reader-facing pages: small generic views behind one mixin.
 
-from django.core.paginator import Paginator
+The queries live in `Article.objects` (articles/models.py), and `published()` is the one gate for
+what readers see; the only exception is the staff preview of a draft or scheduled story, which is
+marked `noindex` and never cached. Every page runs a fixed, small number of queries.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from itertools import groupby
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.views.decorators.http import condition
+from django.views.generic import DetailView, ListView
+from django.views.generic import dates as date_views
 
 from articles.models import Article, Section
 from authors.models import Author
 
 PAGE_SIZE = 20
+HOME_TOP_STORIES = 5  # the lead and four beside it; the rest of the first page is "Latest"
+DESCRIPTION_WORDS = 35
 
 
-def _page(request: HttpRequest, queryset):
-    try:
-        return Paginator(queryset, PAGE_SIZE, allow_empty_first_page=True).page(request.GET.get("page") or 1)
-    except Exception as error:  # PageNotAnInteger, EmptyPage: a bad page number is a 404
-        raise Http404("No such page") from error
+class ReaderPageMixin:
+    """What every reader page shares: the public listing newest first, pagination (a bad page number
+    is a 404), date-archive settings, and `meta` for <head>: title, description, canonical URL,
+    OpenGraph type and image, feeds, breadcrumbs, robots."""
+
+    request: HttpRequest
+    kwargs: dict[str, Any]
+    paginate_by = PAGE_SIZE
+    allow_empty = True
+    date_field = "published_at"
+    month_format = "%m"
+    day_format = "%d"
+    make_object_list = True
+    allow_future = False
+    page_obj: Any = None
+
+    def get_queryset(self) -> QuerySet[Article]:
+        return Article.objects.published().for_listing()
+
+    def get_meta(self) -> dict[str, Any]:
+        """This page's title, description, breadcrumbs …; merged over the site's defaults."""
+        return {}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        self.page_obj = context.get("page_obj")
+        meta = {
+            "title": settings.SITE_NAME,
+            "description": f"The {settings.SITE_NAME} news archive: every story by date, section and author.",
+            "og_type": "website",
+            "image": None,
+            "noindex": False,
+            "feeds": [],
+            "breadcrumbs": [],
+            "canonical": self.canonical_url(self.page_obj),
+        }
+        meta.update(self.get_meta())
+        context["meta"] = meta
+        return context
+
+    def canonical_url(self, page: Any) -> str:
+        """The page's own address; a later page of a listing is its own canonical page."""
+        query = f"?page={page.number}" if page is not None and page.number > 1 else ""
+        return self.request.build_absolute_uri(self.request.path) + query
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    page = _page(request, Article.objects.published().for_listing().prefetch_related("authors"))
-    return render(request, "articles/home.html", {"page": page})
+def _describe(text: str) -> str:
+    return Truncator(" ".join(text.split())).words(DESCRIPTION_WORDS)
 
 
-def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    queryset = Article.objects.select_related("section", "hero_image")
-    article = get_object_or_404(queryset, slug=slug)
-    if not article.is_public and not request.user.is_staff:
-        raise Http404("No such article")
-    context = {
-        "article": article,
-        "authors": [link.author for link in article.author_links.select_related("author")],
-        "teasers": article.teasers.select_related("target"),
-    }
-    return render(request, "articles/article_detail.html", context)
+def _feed(title: str, url_name: str, **kwargs: str) -> tuple[str, str]:
+    return (title, reverse(url_name, kwargs=kwargs or None))
 
 
-def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    author = get_object_or_404(Author, slug=slug)
-    page = _page(request, Article.objects.published().for_listing().filter(authors=author))
-    return render(request, "articles/author_detail.html", {"author": author, "page": page})
+class HomeView(ReaderPageMixin, ListView):
+    """The front page: the lead story, the top stories beside it, the latest, stories by section;
+    `?page=2…` is "More stories"."""
+
+    template_name = "articles/home.html"
+
+    def get_queryset(self) -> QuerySet[Article]:
+        return super().get_queryset().with_authors()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            stories = list(context["page_obj"].object_list)
+            top = Article.objects.published().for_listing().top_per_section()
+            context.update(
+                lead=stories[0] if stories else None,
+                top_stories=stories[1:HOME_TOP_STORIES],
+                latest=stories[HOME_TOP_STORIES:],
+                section_blocks=[
+                    (section, list(group)) for section, group in groupby(top, lambda a: a.section)
+                ],
+            )
+        return context
+
+    def get_meta(self) -> dict[str, Any]:
+        number = self.page_obj.number
+        return {"title": settings.SITE_NAME if number == 1 else f"More stories, page {number}"}
 
 
-def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    section = get_object_or_404(Section, slug=slug)
-    page = _page(request, Article.objects.published().for_listing().filter(section=section))
-    return render(request, "articles/section_detail.html", {"section": section, "page": page})
+def _article_last_modified(request: HttpRequest, slug: str) -> datetime | None:
+    """Last-Modified of a public story (one query, so a revalidation costs only that); none for a
+    preview, which is never cached."""
+    return Article.objects.published().filter(slug=slug).values_list("updated_at", flat=True).first()
+
+
+@method_decorator(condition(last_modified_func=_article_last_modified), name="dispatch")
+class ArticleDetailView(ReaderPageMixin, DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_object(self, queryset: QuerySet | None = None) -> Article:
+        slug = self.kwargs["slug"]
+        article = Article.objects.published().for_detail().filter(slug=slug).first()
+        if article is None and self.request.user.is_staff:
+            # Staff preview: drafts and scheduled stories, at their own URL.
+            article = Article.objects.for_detail().filter(slug=slug).first()
+        if article is None:
+            raise Http404("No such story")
+        return article
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        article: Article = self.object
+        authors = [link.author for link in article.author_links.all()]
+        more = Article.objects.published().by_authors(authors, exclude=article) if authors else {}
+        return super().get_context_data(
+            authors=authors,
+            teasers=article.teasers.all(),
+            more_by_author=[(author, more.get(author.pk, [])) for author in authors],
+            preview=not article.is_public,
+            **self._neighbours(article),
+            **kwargs,
+        )
+
+    def _neighbours(self, article: Article) -> dict[str, Article | None]:
+        """The previous (older) and next (newer) stories in the same section."""
+        if article.section_id is None:
+            return {"older": None, "newer": None}
+        same_section = Article.objects.published().filter(section_id=article.section_id)
+        fields = ("slug", "title", "published_at")
+        return {
+            "older": same_section.older_than(article).only(*fields).first(),
+            "newer": same_section.newer_than(article).only(*fields).reverse().first(),
+        }
+
+    def get_meta(self) -> dict[str, Any]:
+        article: Article = self.object
+        crumbs, feeds = [("Home", reverse("home"))], []
+        if section := article.section:
+            crumbs.append((section.name, section.get_absolute_url()))
+            feeds.append(_feed(f"{section.name} stories", "section_feed", slug=section.slug))
+        return {
+            "title": article.title,
+            # Only the dek: a made-up description would come back as a dek when the importer re-reads
+            # this page (its contract). Search engines write their own snippet from the body.
+            "description": _describe(article.summary),
+            "social_description": _describe(article.summary or " ".join(article.paragraphs[:1])),
+            "og_type": "article",
+            "image": article.hero_image,
+            "noindex": not article.is_public,
+            "feeds": feeds,
+            "breadcrumbs": [*crumbs, (article.title, article.get_absolute_url())],
+            "canonical": article.canonical_url or self.canonical_url(None),
+        }
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)
+        if context["preview"]:
+            add_never_cache_headers(response)  # private, no-store: a draft is never kept by any cache
+            response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class AuthorDetailView(ReaderPageMixin, ListView):
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self) -> QuerySet[Article]:
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(authors=self.author)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(author=self.author, **kwargs)
+
+    def get_meta(self) -> dict[str, Any]:
+        author = self.author
+        role = f"{author.role}, {settings.SITE_NAME}" if author.role else settings.SITE_NAME
+        return {
+            "title": f"{author.name} — {role}",
+            "description": _describe(
+                author.bio or f"Stories by {author.name} in the {settings.SITE_NAME} archive."
+            ),
+            "og_type": "profile",
+            "feeds": [_feed(f"Stories by {author.name}", "author_feed", slug=author.slug)],
+            "breadcrumbs": [("Home", reverse("home")), (author.name, author.get_absolute_url())],
+        }
+
+
+class SectionDetailView(ReaderPageMixin, ListView):
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self) -> QuerySet[Article]:
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(section=self.section)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(section=self.section, **kwargs)
+
+    def get_meta(self) -> dict[str, Any]:
+        section = self.section
+        return {
+            "title": section.name,
+            "description": _describe(section.description or f"{section.name}: stories from the archive."),
+            "feeds": [_feed(f"{section.name} stories", "section_feed", slug=section.slug)],
+            "breadcrumbs": [("Home", reverse("home")), (section.name, section.get_absolute_url())],
+        }
+
+
+# --- the date archive -------------------------------------------------------------------------------
+
+PERIOD_PARTS = ("year", "month", "day")
+PERIOD_LINKS = {
+    "year": ("archive_year", "Y"),
+    "month": ("archive_month", "F Y"),
+    "day": ("archive_day", "F j, Y"),
+}
+
+
+class DateArchivePage(ReaderPageMixin):
+    """The date archive's pages: a date that cannot exist, or has no stories, is a 404."""
+
+    allow_empty = False
+    period = ""  # "year", "month" or "day"
+    period_title = "Archive"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)  # type: ignore[misc]
+        except OverflowError as error:  # the day after 9999-12-31
+            raise Http404("Date out of range") from error
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if self.period:
+            context["previous_link"] = self.period_link(context.get(f"previous_{self.period}"))
+            context["next_link"] = self.period_link(context.get(f"next_{self.period}"))
+        return context
+
+    def period_link(self, when: date | None) -> tuple[str, str] | None:
+        """(label, URL) of the archive page for the period starting at `when`."""
+        if when is None:
+            return None
+        parts = {"year": f"{when.year:04d}", "month": f"{when.month:02d}", "day": f"{when.day:02d}"}
+        keys = PERIOD_PARTS[: PERIOD_PARTS.index(self.period) + 1]
+        url_name, label = PERIOD_LINKS[self.period]
+        return date_format(when, label), reverse(url_name, kwargs={key: parts[key] for key in keys})
+
+    def archive_crumbs(self) -> list[tuple[str, str]]:
+        return [("Home", reverse("home")), ("Archive", reverse("archive"))]
+
+    def get_meta(self) -> dict[str, Any]:
+        title = self.period_title
+        return {
+            "title": f"Archive: {title}",
+            "description": f"Stories from {title} in the {settings.SITE_NAME} archive.",
+            "breadcrumbs": [*self.archive_crumbs(), (title, self.request.path)],
+        }
+
+
+class ArchiveIndexView(DateArchivePage, date_views.ArchiveIndexView):
+    template_name = "articles/archive_index.html"
+    allow_empty = True
+    date_list_period = "month"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        undated = Article.objects.published().undated().count()
+        return super().get_context_data(undated_count=undated, **kwargs)
+
+    def get_meta(self) -> dict[str, Any]:
+        return {
+            "title": "Archive",
+            "description": f"The {settings.SITE_NAME} archive by year and month.",
+            "breadcrumbs": self.archive_crumbs(),
+        }
+
+
+class YearArchiveView(DateArchivePage, date_views.YearArchiveView):
+    template_name = "articles/archive_period.html"
+    period = "year"
+
+    @property
+    def period_title(self) -> str:
+        return self.kwargs["year"]
+
+
+class MonthArchiveView(DateArchivePage, date_views.MonthArchiveView):
+    template_name = "articles/archive_period.html"
+    period = "month"
+
+    @property
+    def period_title(self) -> str:
+        return date_format(date(int(self.kwargs["year"]), int(self.kwargs["month"]), 1), "F Y")
+
+    def archive_crumbs(self) -> list[tuple[str, str]]:
+        year = self.kwargs["year"]
+        return [*super().archive_crumbs(), (year, reverse("archive_year", kwargs={"year": year}))]
+
+
+class DayArchiveView(DateArchivePage, date_views.DayArchiveView):
+    template_name = "articles/archive_period.html"
+    period = "day"
+
+    @property
+    def period_title(self) -> str:
+        return date_format(self._day(), "F j, Y")
+
+    def get_previous_month(self, date: date) -> None:
+        return None  # the day page links days, not months: skip the framework's two lookups
+
+    def get_next_month(self, date: date) -> None:
+        return None
+
+    def _day(self) -> date:
+        return date(*(int(self.kwargs[key]) for key in ("year", "month", "day")))
+
+    def archive_crumbs(self) -> list[tuple[str, str]]:
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        month_url = reverse("archive_month", kwargs={"year": year, "month": month})
+        return [
+            *super().archive_crumbs(),
+            (year, reverse("archive_year", kwargs={"year": year})),
+            (date_format(self._day(), "F Y"), month_url),
+        ]
+
+
+class UndatedArchiveView(ReaderPageMixin, ListView):
+    """Stories whose page carried no date: listed apart, never given an invented one."""
+
+    template_name = "articles/archive_undated.html"
+
+    def get_queryset(self) -> QuerySet[Article]:
+        return super().get_queryset().undated()
+
+    def get_meta(self) -> dict[str, Any]:
+        crumbs = [("Home", reverse("home")), ("Archive", reverse("archive"))]
+        return {
+            "title": "Archive: date unknown",
+            "description": "Stories in the archive whose original page carried no date.",
+            "breadcrumbs": [*crumbs, ("Date unknown", reverse("archive_undated"))],
+        }

@@ -37,7 +37,7 @@ def database_config(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         config = dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
     else:
         data_dir = Path(environ.get("EMBEDDED_DB_DIR") or DEFAULT_DATA_DIR)
-        config = embedded_database_config(data_dir)
+        config = embedded_database_config(data_dir, environ.get("EMBEDDED_DB_NAME") or DEFAULT_DATABASE_NAME)
     # Parallel workers add latency on small machines; a news archive's queries are short.
     config.setdefault("OPTIONS", {}).setdefault("options", "-c max_parallel_workers_per_gather=0")
     return config

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom.cache_config import cache_config
 from newsroom.embedded_db import database_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,12 +62,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag from the page's bytes (Last-Modified comes from the views): a repeat visit gets a 304.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the views' database errors: a restarting database gets a 503, not a 500.
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -90,6 +95,10 @@ TEMPLATES = [
 
 # DATABASE_URL, else the embedded PostgreSQL (newsroom/embedded_db.py).
 DATABASES = {"default": database_config()}
+# Read replicas (comma-separated URLs): reads go there, writes to the primary (newsroom/db_router.py).
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{number}"] = {**database_config({"DATABASE_URL": url}), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -105,6 +114,14 @@ USE_I18N = True
 USE_TZ = True
 
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
+
+# CACHE_URL: locmem:// (default, per process), redis://HOST:PORT/DB (shared by every app server),
+# or dummy:// (no caching). https://docs.djangoproject.com/en/5.2/topics/cache/
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
+# Sessions in the database (and so shared by all app servers): Django's default, said out loud.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))

@@ -1,7 +1,36 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.generic import TemplateView
+
+from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
+from newsroom.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        name="robots_txt",
+    ),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap_index",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path(
+        "news-sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": NEWS_SITEMAPS, "template_name": "articles/sitemap_news.xml"},
+        name="sitemap_news",
+    ),
     path("", include("articles.urls")),
 ]
+
+if settings.DEBUG:  # uploaded hero images and avatars under `make run`; production serves media itself
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,6 +1,7 @@
 """Both ways the app finds its database: the embedded PostgreSQL, and DATABASE_URL."""
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -50,8 +51,18 @@ def test_embedded_data_lives_in_the_git_ignored_var_folder():
     assert "var/" in (ROOT / ".gitignore").read_text().splitlines()
 
 
-def test_embedded_server_starts_in_an_empty_folder_creates_the_database_and_stops(tmp_path):
-    data_dir = tmp_path / "pg"
+@pytest.fixture
+def empty_data_dir():
+    # Inside var/, not pytest's tmp_path: pytest makes its folders private to root (0700), and the
+    # server runs as the unprivileged `pgserver` user when the tests run as root.
+    data_dir = DEFAULT_DATA_DIR.parent / f"bootstrap-test-{uuid.uuid4().hex[:8]}"
+    yield data_dir
+    stop_embedded_server(data_dir)
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_embedded_server_starts_in_an_empty_folder_creates_the_database_and_stops(empty_data_dir):
+    data_dir = empty_data_dir
     config = embedded_database_config(data_dir, name="bootstrap_check")
     conn = psycopg2.connect(
         dbname=config["NAME"], user=config["USER"], host=config["HOST"], port=config["PORT"]

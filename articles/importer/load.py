@@ -1,0 +1,419 @@
+"""Load parsed pages into the archive: one transaction per page, idempotent, fast in bulk.
+
+Identity of a page (in this order):
+
+1. its verbatim text: a page whose sha256 matches an imported source is **unchanged**;
+2. its canonical URL, when the page gives one and an article has it: a correction, **updated**;
+3. its title's slug: an article with that slug is the same story (a correction, **updated**) when
+   nothing says otherwise: their canonical URLs do not differ, their dates (when both have one) fall
+   on the same day, and their bodies share at least half their words. Otherwise it is a different
+   story with the same title, **created** under a distinct slug (`title-2`, `title-3`, …).
+
+Sections and authors are matched by slug (an author's newer role or bio updates the author). Teasers
+link to the archived article with the same title, and teasers imported earlier are re-linked when
+their target arrives. Every page keeps its raw source (`SourceDocument`).
+
+Speed: pages are handled in batches. New, unambiguous pages of a batch are created together with a
+few bulk statements; if that batch fails, each of its pages is retried in a transaction of its own,
+so a bad page never takes others down and never leaves half an article.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from django.db import DatabaseError, transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.importer.pages import SavedPage
+from articles.importer.parsed import PARSER_VERSION, ParsedArticle, ParsedAuthor
+from articles.models import Article, ArticleAuthor, Image, RelatedLink, Section, SourceDocument, format_byline
+from authors.models import Author
+
+SLUG_LENGTH = 200
+SAME_STORY_WORD_OVERLAP = 0.5
+
+
+class Outcome(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    section: str = ""  # overrides the page's section
+    published: datetime | None = None  # used when the page carries no date
+    status: str = Article.Status.PUBLISHED
+
+
+@dataclass(frozen=True)
+class PageResult:
+    page: SavedPage
+    outcome: Outcome
+    article_id: int | None = None
+    error: str = ""
+
+
+class UnimportablePage(Exception):
+    """A page that cannot become an article (the reason is shown to ops)."""
+
+
+def article_upsert_from_import(*, page: SavedPage, options: ImportOptions = ImportOptions()) -> PageResult:
+    """Create, update or leave alone the article of one page, atomically."""
+    return next(import_pages([page], options=options))
+
+
+def import_pages(
+    pages: Iterable[SavedPage], *, options: ImportOptions = ImportOptions(), batch_size: int = 200
+) -> Iterator[PageResult]:
+    """Import pages in order, yielding one result per page. Never raises for a bad page."""
+    batch: list[SavedPage] = []
+    for page in pages:
+        batch.append(page)
+        if len(batch) >= batch_size:
+            yield from _import_batch(batch, options)
+            batch = []
+    if batch:
+        yield from _import_batch(batch, options)
+
+
+# --- batches ------------------------------------------------------------------------------------------
+
+
+def _import_batch(batch: list[SavedPage], options: ImportOptions) -> Iterator[PageResult]:
+    plan = _plan_batch(batch)
+    if plan.fresh:
+        try:
+            with transaction.atomic():
+                slugs = [_base_slug(p.parsed.title) for p in plan.fresh]  # checked free by the plan
+                ids = _create_articles(plan.fresh, options, slugs=slugs, sources=[None] * len(slugs))
+            yield from (PageResult(p, Outcome.CREATED, i) for p, i in zip(plan.fresh, ids, strict=True))
+        except (DatabaseError, UnimportablePage):
+            plan.one_by_one = plan.fresh + plan.one_by_one  # find the bad page, save the good ones
+    yield from plan.unchanged
+    for page in plan.one_by_one:
+        yield _import_one(page, options)
+
+
+@dataclass
+class _BatchPlan:
+    fresh: list[SavedPage] = field(default_factory=list)  # new stories with a free slug: bulk-created
+    unchanged: list[PageResult] = field(default_factory=list)
+    one_by_one: list[SavedPage] = field(default_factory=list)  # anything needing a decision per page
+
+
+def _plan_batch(batch: list[SavedPage]) -> _BatchPlan:
+    """Sort a batch with two queries: which sources exist, which slugs and canonical URLs are taken."""
+    plan = _BatchPlan()
+    known = dict(
+        SourceDocument.objects.filter(
+            sha256__in=[p.sha256 for p in batch], articles__isnull=False
+        ).values_list("sha256", "articles__id")
+    )
+    slugs = {_base_slug(p.parsed.title) for p in batch}
+    urls = {p.parsed.canonical_url for p in batch if p.parsed.canonical_url}
+    taken = Article.objects.filter(Q(slug__in=slugs) | Q(canonical_url__in=urls)).values_list(
+        "slug", "canonical_url"
+    )
+    taken_keys = {key for pair in taken for key in pair if key}
+    for page in batch:
+        if page.sha256 in known:
+            plan.unchanged.append(PageResult(page, Outcome.UNCHANGED, known[page.sha256]))
+            continue
+        keys = {_base_slug(page.parsed.title), page.parsed.canonical_url, page.sha256} - {""}
+        if not page.parsed.title or keys & taken_keys:
+            plan.one_by_one.append(page)
+        else:
+            plan.fresh.append(page)
+        taken_keys |= keys  # a second page with the same story in this batch is decided on its own
+    return plan
+
+
+def _import_one(page: SavedPage, options: ImportOptions) -> PageResult:
+    try:
+        with transaction.atomic():
+            return _upsert(page, options)
+    except UnimportablePage as error:
+        return PageResult(page, Outcome.FAILED, error=str(error))
+    except (DatabaseError, ValueError) as error:
+        return PageResult(page, Outcome.FAILED, error=f"database refused the page: {error}".strip())
+
+
+def _upsert(page: SavedPage, options: ImportOptions) -> PageResult:
+    source = SourceDocument.objects.filter(sha256=page.sha256).first()
+    if source is not None and (existing_id := source.articles.values_list("id", flat=True).first()):
+        return PageResult(page, Outcome.UNCHANGED, existing_id)
+    _check_importable(page.parsed)
+    article = _find_same_story(page.parsed)
+    if article is None:
+        slug = _free_slug(page.parsed.title)
+        [article_id] = _create_articles([page], options, slugs=[slug], sources=[source])
+        return PageResult(page, Outcome.CREATED, article_id)
+    _update_article(article, page, options, source)
+    return PageResult(page, Outcome.UPDATED, article.id)
+
+
+def _check_importable(parsed: ParsedArticle) -> None:
+    if not parsed.title:
+        reasons = "; ".join(parsed.warnings) or "no title found"
+        raise UnimportablePage(f"not an article page ({reasons})")
+
+
+# --- identity ------------------------------------------------------------------------------------------
+
+
+def _base_slug(title: str) -> str:
+    return slugify(title)[:SLUG_LENGTH].strip("-") or "story"
+
+
+def _find_same_story(parsed: ParsedArticle) -> Article | None:
+    if parsed.canonical_url:
+        match = Article.objects.filter(canonical_url=parsed.canonical_url).first()
+        if match is not None:
+            return match
+    candidate = Article.objects.filter(slug=_base_slug(parsed.title)).first()
+    if candidate is not None and _is_same_story(candidate, parsed):
+        return candidate
+    return None
+
+
+def _is_same_story(article: Article, parsed: ParsedArticle) -> bool:
+    if article.canonical_url and parsed.canonical_url and article.canonical_url != parsed.canonical_url:
+        return False
+    published = _published_at(parsed, ImportOptions())
+    if article.published_at and published and article.published_at.date() != published.date():
+        return False
+    old_words, new_words = set(article.body.lower().split()), set(" ".join(parsed.paragraphs).lower().split())
+    if not old_words or not new_words:
+        return True
+    return len(old_words & new_words) / min(len(old_words), len(new_words)) >= SAME_STORY_WORD_OVERLAP
+
+
+def _free_slug(title: str) -> str:
+    base = _base_slug(title)
+    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+def _published_at(parsed: ParsedArticle, options: ImportOptions) -> datetime | None:
+    value = parsed.published
+    if value is None:
+        return options.published
+    if not isinstance(value, datetime):  # a date alone: the day, at its start in the site's time zone
+        value = datetime.combine(value, time.min)
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+def _article_fields(page: SavedPage, options: ImportOptions) -> dict:
+    parsed = page.parsed
+    body = "\n\n".join(parsed.paragraphs)
+    minutes = parsed.read_minutes
+    if minutes is None:
+        minutes = Article(body=body).compute_reading_minutes()
+    return {
+        "title": parsed.title[:500],
+        "summary": parsed.summary,
+        "body": body,
+        "reading_minutes": min(minutes, 32767),
+        "published_at": _published_at(parsed, options),
+        "status": options.status,
+        "canonical_url": parsed.canonical_url[:2000],
+        "byline": format_byline([a.name for a in parsed.authors])[:500],
+    }
+
+
+def _new_source(page: SavedPage) -> SourceDocument:
+    return SourceDocument(
+        text=page.text,
+        sha256=page.sha256,
+        origin=page.origin[:1000],
+        layout=page.parsed.layout[:50],
+        parser_version=PARSER_VERSION,
+        warnings=list(page.parsed.warnings),
+    )
+
+
+def _new_hero(parsed: ParsedArticle) -> Image | None:
+    hero = parsed.hero_image
+    if hero is None:
+        return None
+    return Image(
+        alt_text=hero.alt[:500], caption=hero.caption, credit=hero.credit[:300], source_url=hero.url[:2000]
+    )
+
+
+def _create_articles(
+    pages: list[SavedPage], options: ImportOptions, *, slugs: list[str], sources: list[SourceDocument | None]
+) -> list[int]:
+    """Create the articles of new pages with a handful of bulk statements; return their ids in order.
+
+    `sources[i]` is page i's existing SourceDocument, or None to store a new one."""
+    for page in pages:
+        _check_importable(page.parsed)
+    sections = _sections([options.section or p.parsed.section for p in pages])
+    authors = _authors([a for p in pages for a in p.parsed.authors])
+    new_sources = iter(
+        SourceDocument.objects.bulk_create(
+            [_new_source(p) for p, s in zip(pages, sources, strict=True) if not s]
+        )
+    )
+    sources = [s or next(new_sources) for s in sources]
+    heroes = {i: img for i, p in enumerate(pages) if (img := _new_hero(p.parsed)) is not None}
+    Image.objects.bulk_create(list(heroes.values()))
+    articles = Article.objects.bulk_create(
+        [
+            Article(
+                **_article_fields(page, options),
+                slug=slug,
+                section=sections.get(options.section or page.parsed.section),
+                hero_image=heroes.get(i),
+                source=src,
+            )
+            for i, (page, slug, src) in enumerate(zip(pages, slugs, sources, strict=True))
+        ]
+    )
+    _link_authors(articles, [[authors[_author_key(a)] for a in p.parsed.authors] for p in pages])
+    _create_teasers(articles, pages)
+    _relink_teasers([a.title for a in articles])
+    return [a.id for a in articles]
+
+
+def _update_article(
+    article: Article, page: SavedPage, options: ImportOptions, source: SourceDocument | None
+) -> None:
+    """A corrected version of a story: update it in place, keeping its slug and URL."""
+    for name, value in _article_fields(page, options).items():
+        setattr(article, name, value)
+    section_name = options.section or page.parsed.section
+    article.section = _sections([section_name]).get(section_name)
+    if source is None:
+        source = _new_source(page)
+        source.save()
+    article.source = source
+    _update_hero(article, _new_hero(page.parsed))
+    article.save()
+    authors = _authors(page.parsed.authors)
+    article.author_links.all().delete()
+    _link_authors([article], [[authors[_author_key(a)] for a in page.parsed.authors]])
+    article.teasers.all().delete()
+    _create_teasers([article], [page])
+    _relink_teasers([article.title])
+
+
+def _update_hero(article: Article, hero: Image | None) -> None:
+    """Correct the story's hero image in place (an editor's uploaded file stays), or add or drop it."""
+    if hero is None:
+        article.hero_image = None
+    elif article.hero_image_id:
+        Image.objects.filter(pk=article.hero_image_id).update(
+            alt_text=hero.alt_text, caption=hero.caption, credit=hero.credit, source_url=hero.source_url
+        )
+    else:
+        hero.save()
+        article.hero_image = hero
+
+
+def _sections(names: Iterable[str]) -> dict[str, Section]:
+    """Existing or new sections by name (matched by name or slug), in one to three queries."""
+    slugs = {name[:100]: slugify(name)[:120] for name in names if slugify(name)}
+    if not slugs:
+        return {}
+
+    def lookup() -> dict[str, Section]:
+        found = Section.objects.filter(Q(slug__in=slugs.values()) | Q(name__in=slugs))
+        return {key: s for s in found for key in (s.slug, s.name)}
+
+    found = lookup()
+    missing = {slug: name for name, slug in slugs.items() if slug not in found and name not in found}
+    if missing:
+        Section.objects.bulk_create(
+            [Section(name=n, slug=s) for s, n in missing.items()], ignore_conflicts=True
+        )
+        found = lookup()
+    return {name: found.get(name) or found[slug] for name, slug in slugs.items()}
+
+
+def _author_key(author: ParsedAuthor) -> str:
+    return slugify(author.name, allow_unicode=True)[:220] or "author"
+
+
+def _authors(parsed: Iterable[ParsedAuthor]) -> dict[str, Author]:
+    """Existing or new authors by slug; a page's newer role or bio updates the author."""
+    latest = {_author_key(a): a for a in parsed}
+    if not latest:
+        return {}
+    found = {a.slug: a for a in Author.objects.filter(slug__in=latest)}
+    missing = [_new_author(key, a) for key, a in latest.items() if key not in found]
+    if missing:
+        Author.objects.bulk_create(missing, ignore_conflicts=True)
+        found = {a.slug: a for a in Author.objects.filter(slug__in=latest)}
+    changed = [_refresh_author(found[key], a) for key, a in latest.items()]
+    Author.objects.bulk_update([a for a in changed if a is not None], ["role", "bio", "is_organization"])
+    return found
+
+
+def _new_author(slug: str, parsed: ParsedAuthor) -> Author:
+    return Author(
+        name=parsed.name[:200],
+        slug=slug,
+        role=parsed.role[:200],
+        bio=parsed.bio,
+        is_organization=parsed.is_organization,
+    )
+
+
+def _refresh_author(author: Author, parsed: ParsedAuthor) -> Author | None:
+    """Apply what the page says about the author, when it says something new."""
+    role, bio = parsed.role[:200] or author.role, parsed.bio or author.bio
+    if (role, bio, parsed.is_organization) == (author.role, author.bio, author.is_organization):
+        return None
+    author.role, author.bio, author.is_organization = role, bio, parsed.is_organization
+    return author
+
+
+def _link_authors(articles: list[Article], authors_per_article: list[list[Author]]) -> None:
+    links = []
+    for article, authors in zip(articles, authors_per_article, strict=True):
+        unique = list({a.pk: a for a in authors}.values())  # a name twice in a byline is one author
+        links += [ArticleAuthor(article=article, author=a, position=i) for i, a in enumerate(unique)]
+    ArticleAuthor.objects.bulk_create(links)
+
+
+def _create_teasers(articles: list[Article], pages: list[SavedPage]) -> None:
+    titles = {t.title for p in pages for t in p.parsed.teasers}
+    targets = dict(
+        Article.objects.filter(title__in=titles).order_by("-id").values_list("title", "id")
+    )  # the oldest article wins: dict keeps the last value per title
+    RelatedLink.objects.bulk_create(
+        [
+            RelatedLink(
+                article=article,
+                position=position,
+                title=teaser.title[:500],
+                summary=teaser.summary,
+                url=teaser.url[:2000],
+                kind=teaser.kind if teaser.kind in RelatedLink.Kind.values else RelatedLink.Kind.ARTICLE,
+                target_id=targets.get(teaser.title) if targets.get(teaser.title) != article.id else None,
+            )
+            for article, page in zip(articles, pages, strict=True)
+            for position, teaser in enumerate(t for t in page.parsed.teasers if t.title)
+        ]
+    )
+
+
+def _relink_teasers(titles: list[str]) -> None:
+    """Teasers imported before their target story was archived now point at it."""
+    oldest = Article.objects.filter(title=OuterRef("title")).order_by("id").values("id")[:1]
+    RelatedLink.objects.filter(target__isnull=True, title__in=set(titles)).update(target=Subquery(oldest))

@@ -1,0 +1,137 @@
+"""`python manage.py import_articles PATH…` — load saved article pages into the archive.
+
+Guarantees:
+
+* **atomic per page**: a page is imported whole or not at all; a bad page never stops the others;
+* **idempotent**: importing the same page again changes nothing ("unchanged"); a corrected version
+  of a story updates it in place ("updated"); see `articles/importer/load.py` for how a page's story
+  is identified;
+* **nothing lost**: every page's raw text is kept verbatim as a SourceDocument;
+* `--dry-run` parses, validates and reports (created / updated / unchanged / failed) and writes nothing;
+* `--json` prints one JSON object per page (JSON Lines) on stdout and everything else on stderr;
+* the exit code is 0 when every page was imported, 1 when any failed (each failure is named).
+
+PATH may be a file, a folder (searched recursively), a glob, or `-` for standard input. Text and
+HTML pages are told apart by their content, not their file names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from tqdm import tqdm
+
+from articles.importer.load import ImportOptions, Outcome, PageResult, import_pages
+from articles.importer.pages import SavedPage, read_saved_page
+from articles.models import Article
+
+MAX_PAGE_BYTES = 20 * 1024 * 1024  # a saved article page is kilobytes; larger is not a page
+
+
+class Command(BaseCommand):
+    help = "Import saved article pages (text or HTML): files, folders, globs, or - for stdin."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Parse, validate and report; write nothing."
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="Print each parsed page as JSON Lines on stdout."
+        )
+        parser.add_argument("--section", default="", help="Put every page in this section.")
+        parser.add_argument(
+            "--published", type=_published_option, help="Date for pages that carry none (ISO)."
+        )
+        parser.add_argument("--status", choices=Article.Status.values, default=Article.Status.PUBLISHED)
+
+    def handle(self, *args, **options) -> None:
+        report = self.stderr if options["json"] else self.stdout
+        import_options = ImportOptions(
+            section=options["section"], published=options["published"], status=options["status"]
+        )
+        files = list(_expand(options["paths"]))
+        results: list[PageResult] = []
+        failures: list[tuple[str, str]] = []
+        # A dry run does all the work inside one transaction and rolls it back; a real run commits
+        # page by page (batch by batch), so an interrupted import keeps every page it finished.
+        with transaction.atomic() if options["dry_run"] else contextlib.nullcontext():
+            pages = self._read_pages(files, failures, as_json=options["json"])
+            progress = tqdm(total=len(files), unit="page", file=sys.stderr, disable=None, leave=False)
+            for result in import_pages(pages, options=import_options):
+                results.append(result)
+                progress.update(1)
+            progress.close()
+            if options["dry_run"]:
+                transaction.set_rollback(True)
+        self._summarise(results, failures, report, dry_run=options["dry_run"])
+
+    def _read_pages(self, files: list[str], failures: list, *, as_json: bool) -> Iterator[SavedPage]:
+        for path in files:
+            try:
+                page = read_saved_page(_read_bytes(path), origin=path)
+            except OSError as error:
+                failures.append((path, f"cannot read: {error.strerror or error}"))
+                continue
+            if as_json:
+                self.stdout.write(json.dumps({"source": path, **page.parsed.to_json()}, ensure_ascii=False))
+            yield page
+
+    def _summarise(self, results: list[PageResult], failures: list, report, *, dry_run: bool) -> None:
+        failures += [(r.page.origin, r.error) for r in results if r.outcome is Outcome.FAILED]
+        counts = Counter(r.outcome for r in results)
+        prefix = "Dry run (nothing written): " if dry_run else ""
+        report.write(
+            f"{prefix}{counts[Outcome.CREATED]} created, {counts[Outcome.UPDATED]} updated, "
+            f"{counts[Outcome.UNCHANGED]} unchanged, {len(failures)} failed"
+        )
+        for path, reason in failures:
+            report.write(f"  failed: {path}: {reason}")
+        if failures:
+            raise CommandError(f"{len(failures)} page(s) could not be imported", returncode=1)
+
+
+def _published_option(value: str) -> datetime:
+    parsed = parse_datetime(value) or (
+        d and datetime.combine(d, time.min) if (d := parse_date(value)) else None
+    )
+    if parsed is None:
+        raise ValueError(value)
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+def _expand(paths: list[str]) -> Iterator[str]:
+    """Files named, found in folders (recursively, hidden ones skipped) or matched by globs, in order."""
+    for raw in paths:
+        path = Path(raw)
+        if raw == "-" or path.is_file():
+            yield raw
+        elif path.is_dir():
+            yield from sorted(str(p) for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
+        elif matches := sorted(glob.glob(raw, recursive=True)):
+            for match in matches:
+                yield from _expand([match]) if Path(match).is_dir() else [match]
+        else:
+            yield raw  # reported as unreadable, with the others still imported
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _read_bytes(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read(MAX_PAGE_BYTES + 1)[:MAX_PAGE_BYTES]
+    with open(path, "rb") as handle:
+        return handle.read(MAX_PAGE_BYTES)

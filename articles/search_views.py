@@ -1,0 +1,176 @@
+"""/search/ and its feed: thin views over articles/search.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.paginator import InvalidPage
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from articles.forms import SORT_LABELS, SearchForm
+from articles.models import Article
+from articles.search import COUNT_CAP, SORTS, ResultsPage, Search, exact_title, is_broad, page_ids, run_search
+from articles.search_query import ParsedQuery
+
+FEED_SIZE = 20
+LATEST_SIZE = 10
+FILTER_FIELDS = ("author", "section", "after", "before")
+CHIP_LABELS = {"phrase": "“{}”", "exclude": "not {}", "author": "author: {}", "section": "section: {}"}
+CHIP_LABELS |= {"after": "on or after {}", "before": "on or before {}", "term": "{}"}
+
+
+def build_search(request: HttpRequest) -> tuple[SearchForm, Search]:
+    form = SearchForm(request.GET)
+    form.is_valid()  # errors are shown on the page; valid fields still narrow the search
+    parsed = form.parsed()
+    return form, Search(parsed, form.sort_value, messages=list(parsed.errors))
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form, query = build_search(request)
+    feed_url = _feed_url(request)
+    context = {"form": form, "search": query, "feed_url": feed_url, "meta": _meta(request, query, feed_url)}
+    if not query.active:
+        context["latest"] = Article.objects.published().for_listing()[:LATEST_SIZE]
+        return _noindex(render(request, "articles/search.html", context))
+    page_number = request.GET.get("page") or "1"
+    if page_number == "1" and query.sort == "relevance" and (target := exact_title(query)):
+        return redirect(target)
+    try:
+        results = run_search(query, page_number)
+    except InvalidPage as error:
+        raise Http404("No such page of results") from error
+    _link_facets(request.GET, results)
+    context |= {
+        "results": results,
+        "chips": chips(request.GET, query.parsed, form),
+        "sort_links": _sort_links(request.GET, query.sort),
+        "suggestion_url": _with(request.GET, q=results.suggestion) if results.suggestion else "",
+        "facet_sample": COUNT_CAP,
+        **_page_links(request.GET, results),
+    }
+    return _noindex(render(request, "articles/search.html", context))
+
+
+def _noindex(response: HttpResponse) -> HttpResponse:
+    # Result pages are endless near-duplicates: keep them out of search engines.
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _meta(request: HttpRequest, query: Search, feed_url: str) -> dict:
+    title = f"Search: {query.parsed.text}"[:90] if query.parsed.text else "Search"
+    return {
+        "title": title,
+        "description": f"Search the {settings.SITE_NAME} archive.",
+        "og_type": "website",
+        "image": None,
+        "noindex": True,
+        "feeds": [(f"{settings.SITE_NAME}: {title}", feed_url)],
+        "breadcrumbs": [],
+        "canonical": request.build_absolute_uri(reverse("search")),
+    }
+
+
+def _link_facets(params: QueryDict, results: ResultsPage) -> None:
+    for item in results.facets.sections:
+        item["url"] = _with(params, section=item["slug"])
+    for item in results.facets.authors:
+        item["url"] = _with(params, author=item["slug"])
+    for item in results.facets.years:
+        item["url"] = _with(params, after=f"{item['year']}-01-01", before=f"{item['year']}-12-31")
+
+
+def _page_links(params: QueryDict, results: ResultsPage) -> dict[str, str]:
+    links = {}
+    page = results.page
+    for name, has, number in (("prev_url", page.has_previous, -1), ("next_url", page.has_next, 1)):
+        if has():
+            updated = params.copy()
+            updated["page"] = str(page.number + number)
+            links[name] = f"?{updated.urlencode()}"
+    return links
+
+
+def chips(params: QueryDict, parsed: ParsedQuery, form: SearchForm) -> list[dict[str, str]]:
+    """One removable chip per parsed part of the query and per filter field."""
+    found = []
+    for index, token in enumerate(parsed.tokens):
+        if token.kind in CHIP_LABELS:
+            label = CHIP_LABELS[token.kind].format(token.value)
+            found.append({"label": label, "url": _with(params, q=parsed.without(index))})
+    cleaned = getattr(form, "cleaned_data", {})
+    for name in FILTER_FIELDS:
+        if cleaned.get(name):
+            label = CHIP_LABELS[name].format(cleaned[name])
+            found.append({"label": label, "url": _with(params, **{name: ""})})
+    return found
+
+
+def _sort_links(params: QueryDict, current: str) -> list[dict[str, str | bool]]:
+    return [
+        {"label": SORT_LABELS[sort], "url": _with(params, sort=sort), "current": sort == current}
+        for sort in SORTS
+    ]
+
+
+def _with(params: QueryDict, **changes: str) -> str:
+    """This search's URL with `changes` applied (empty values removed) and back on page 1."""
+    updated = params.copy()
+    updated.pop("page", None)
+    for name, value in changes.items():
+        updated.pop(name, None)
+        if value:
+            updated[name] = value
+    encoded = updated.urlencode()
+    return f"{reverse('search')}?{encoded}" if encoded else reverse("search")
+
+
+def _feed_url(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    for name in ("page", "sort"):
+        params.pop(name, None)
+    return f"{reverse('search_feed')}?{params.urlencode()}"
+
+
+class SearchFeed(Feed):
+    """Subscribe to a search: the newest matches for any query and filters, as Atom."""
+
+    def get_object(self, request: HttpRequest) -> Search:
+        _form, query = build_search(request)
+        query.sort = "newest"
+        # On the search, not on `self`: one Feed instance serves every request (and thread).
+        query.page_url = f"{reverse('search')}?{request.GET.urlencode()}"
+        return query
+
+    def title(self, obj: Search) -> str:
+        return f"Search: {obj.parsed.text or 'latest stories'}"[:200]
+
+    def link(self, obj: Search) -> str:
+        return obj.page_url
+
+    def subtitle(self, obj: Search) -> str:
+        return "The newest archive stories matching this search."
+
+    def items(self, obj: Search) -> list[Article]:
+        if not obj.active:
+            return list(Article.objects.published().for_listing()[:FEED_SIZE])
+        if not obj.has_lexemes():
+            return []
+        ids = page_ids(obj, 0, FEED_SIZE, is_broad(obj))
+        by_id = Article.objects.select_related("section").defer("body", "search_vector").in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        return item.summary
+
+    def item_pubdate(self, item: Article):
+        return item.published_at
+
+    def item_author_name(self, item: Article) -> str:
+        return item.byline

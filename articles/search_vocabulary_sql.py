@@ -1,0 +1,12 @@
+"""The SQL that rebuilds the spelling suggester's word list. Shared by migration 0002 and
+`articles.search.refresh_vocabulary`, so the two can never drift apart. The public gate is
+spelled out here because a migration cannot use the model's `published()`."""
+
+REFRESH_VOCABULARY = """
+DELETE FROM articles_search_vocabulary;
+INSERT INTO articles_search_vocabulary (word, ndoc)
+SELECT word, ndoc FROM ts_stat($$
+    SELECT to_tsvector('simple', title || ' ' || summary) FROM articles_article
+    WHERE status = 'published' AND (published_at IS NULL OR published_at <= now())
+$$) WHERE word ~ '^[a-z][a-z''-]{2,29}$';
+"""

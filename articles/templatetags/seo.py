@@ -1,0 +1,146 @@
+"""Structured data and absolute URLs for the reader pages' <head>.
+
+JSON-LD is emitted the way `django.utils.html.json_script` emits JSON: `<`, `>` and `&` become
+\\u escapes, so no string in the data (a headline containing "</script>") can end the element.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article, Image
+from authors.models import Author
+
+register = template.Library()
+
+SCHEMA = "https://schema.org"
+_JSON_SCRIPT_ESCAPES = {
+    ord(">"): "\\u003E",
+    ord("<"): "\\u003C",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+@register.filter
+def json_ld(data: dict[str, Any]) -> SafeString:
+    """A `<script type="application/ld+json">` element that no value can break out of."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.simple_tag(takes_context=True)
+def absolute_uri(context: template.Context, location: str) -> str:
+    request: HttpRequest | None = context.get("request")
+    return request.build_absolute_uri(location) if request is not None else location
+
+
+def image_url(image: Image | None) -> str:
+    """The picture's address: our uploaded file, else where the original page had it, else ""."""
+    if image is None:
+        return ""
+    return image.file.url if image.file else image.source_url
+
+
+@register.simple_tag(takes_context=True)
+def image_absolute_url(context: template.Context, image: Image | None) -> str:
+    url = image_url(image)
+    return absolute_uri(context, url) if url else ""
+
+
+def author_node(author: Author, absolute: Callable[[str], str], *, with_image: bool = False) -> dict:
+    """schema.org Person, or Organization for a desk byline."""
+    node: dict[str, Any] = {
+        "@type": "Organization" if author.is_organization else "Person",
+        "name": author.name,
+    }
+    if author.role and not author.is_organization:
+        node["jobTitle"] = author.role
+    if author.bio:
+        node["description"] = author.bio
+    node["url"] = absolute(author.get_absolute_url())
+    if with_image and author.avatar:
+        node["image"] = absolute(author.avatar.url)
+    return node
+
+
+def publisher_node(absolute: Callable[[str], str]) -> dict:
+    return {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute(reverse("home"))}
+
+
+def image_node(image: Image, absolute: Callable[[str], str]) -> dict:
+    node: dict[str, Any] = {"@type": "ImageObject"}
+    if url := image_url(image):
+        node["url"] = absolute(url)
+    if image.caption:
+        node["caption"] = image.caption
+    if image.credit:
+        node["creditText"] = image.credit
+    if image.width and image.height:
+        node.update(width=image.width, height=image.height)
+    return node
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context: template.Context, article: Article, authors: Iterable[Author]) -> SafeString:
+    """NewsArticle: dates only when known (never invented), the byline, the hero image, the page."""
+    absolute = context["request"].build_absolute_uri
+    page = context["meta"]["canonical"]
+    data: dict[str, Any] = {"@context": SCHEMA, "@type": "NewsArticle", "headline": article.title}
+    if article.summary:
+        data["description"] = article.summary
+    if article.section:
+        data["articleSection"] = article.section.name
+    if article.published_at:
+        data["datePublished"] = article.published_at.isoformat()
+        data["dateModified"] = max(article.published_at, article.updated_at).isoformat()
+    data["author"] = [author_node(author, absolute) for author in authors]
+    if article.hero_image:
+        data["image"] = image_node(article.hero_image, absolute)
+    data.update(
+        publisher=publisher_node(absolute),
+        mainEntityOfPage={"@type": "WebPage", "@id": page},
+        url=absolute(article.get_absolute_url()),
+    )
+    return json_ld(data)
+
+
+@register.simple_tag(takes_context=True)
+def author_json_ld(context: template.Context, author: Author) -> SafeString:
+    absolute = context["request"].build_absolute_uri
+    return json_ld({"@context": SCHEMA, **author_node(author, absolute, with_image=True)})
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumb_json_ld(context: template.Context, crumbs: list[tuple[str, str]]) -> SafeString:
+    absolute = context["request"].build_absolute_uri
+    items = [
+        {"@type": "ListItem", "position": position, "name": name, "item": absolute(url)}
+        for position, (name, url) in enumerate(crumbs, start=1)
+    ]
+    return json_ld({"@context": SCHEMA, "@type": "BreadcrumbList", "itemListElement": items})
+
+
+@register.simple_tag(takes_context=True)
+def website_json_ld(context: template.Context) -> SafeString:
+    absolute = context["request"].build_absolute_uri
+    return json_ld(
+        {
+            "@context": SCHEMA,
+            "@type": "WebSite",
+            "name": settings.SITE_NAME,
+            "url": absolute(reverse("home")),
+            "publisher": publisher_node(absolute),
+        }
+    )

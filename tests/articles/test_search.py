@@ -1,0 +1,263 @@
+"""Search logic (articles/search.py, articles/search_query.py): the query language, matching,
+filters, ranking, counts, facets, snippets and suggestions, against real PostgreSQL."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from articles import search as search_module
+from articles.models import Article
+from articles.search import (
+    Search,
+    count_and_facets,
+    exact_title,
+    page_hits,
+    page_ids,
+    rank_all,
+    refresh_vocabulary,
+)
+from articles.search_extras import suggest
+from articles.search_query import MAX_QUERY_LENGTH, clean_text, edit_distance, parse_query
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+
+
+def at(year: int, month: int = 6, day: int = 1) -> datetime:
+    return timezone.make_aware(datetime(year, month, day, 12))
+
+
+def titles(queryset) -> set[str]:
+    return set(queryset.values_list("title", flat=True))
+
+
+def run(raw: str, sort: str = "relevance") -> Search:
+    return Search(parse_query(raw), sort)
+
+
+@pytest.fixture
+def archive(db):
+    """A small archive with known words, authors, sections and dates."""
+    news, opinion = SectionFactory(name="News", slug="news"), SectionFactory(name="Opinion", slug="opinion")
+    abbey = AuthorFactory(name="Abbey Fenbert", slug="abbey-fenbert")
+    other = AuthorFactory(name="Boris Lang", slug="boris-lang")
+    make = ArticleFactory
+    make(
+        title="Kremlin says talks will continue",
+        body="Peace talks in Geneva.",
+        section=news,
+        published_at=at(2024),
+        authors=[abbey],
+    )
+    make(
+        title="Harvest festival returns",
+        body="The kremlin was not mentioned. Farmers rejoice.",
+        section=opinion,
+        published_at=at(2010),
+        authors=[other],
+    )
+    make(
+        title="Moscow weather",
+        body="Snow fell on the Kremlin walls and the talks stalled.",
+        section=news,
+        published_at=at(2015),
+        authors=[other],
+    )
+    make(title="Draft about the kremlin", status=Article.Status.DRAFT)
+    make(title="Scheduled kremlin story", published_at=timezone.now() + timedelta(days=3))
+    refresh_vocabulary()
+
+
+# --- the parser (no database) ---
+
+
+def test_parser_reads_operators_phrases_exclusions_and_or():
+    parsed = parse_query('"peace talks" -moscow kremlin or geneva author:"Abbey Fenbert" section:news')
+    kinds = [token.kind for token in parsed.tokens]
+    assert kinds == ["phrase", "exclude", "term", "or", "term", "author", "section"]
+    assert parsed.text == '"peace talks" -moscow kremlin or geneva'
+    assert (parsed.author, parsed.section) == ("Abbey Fenbert", "news")
+
+
+def test_parser_reads_dates_and_reports_impossible_ones():
+    parsed = parse_query("after:2020-01-31 before:2025-13-45 talks")
+    assert parsed.after == date(2020, 1, 31)
+    assert parsed.before is None
+    assert parsed.errors and "before:2025-13-45" in parsed.errors[0]
+
+
+def test_parser_keeps_unbalanced_quotes_balanced_for_postgres():
+    parsed = parse_query('"peace talks author:"Abbey')
+    assert parsed.text.count('"') % 2 == 0
+
+
+def test_removing_a_part_rebuilds_the_query_without_it():
+    parsed = parse_query('kremlin "peace talks" author:abbey')
+    assert parsed.without(1) == "kremlin author:abbey"
+
+
+def test_clean_text_drops_controls_and_direction_overrides_and_caps_length():
+    assert clean_text("a\x00b\u202ec\u200bd\te") == "abcd e"
+    assert len(clean_text("x" * 10_000)) == MAX_QUERY_LENGTH
+
+
+@given(st.text(max_size=300))
+def test_parser_never_raises(raw):
+    parsed = parse_query(raw)
+    assert parsed.text.count('"') % 2 == 0
+
+
+def test_edit_distance_gives_up_past_its_limit():
+    assert edit_distance("kremlin", "kremlni", 2) == 2
+    assert edit_distance("kremlin", "harvest", 2) == 3
+
+
+# --- matching and filters ---
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("kremlin", {"Kremlin says talks will continue", "Harvest festival returns", "Moscow weather"}),
+        ("Kremlins", {"Kremlin says talks will continue", "Harvest festival returns", "Moscow weather"}),
+        ('"peace talks"', {"Kremlin says talks will continue"}),
+        ("kremlin -snow", {"Kremlin says talks will continue", "Harvest festival returns"}),
+        ("geneva or farmers", {"Kremlin says talks will continue", "Harvest festival returns"}),
+        ("kremlin author:fenbert", {"Kremlin says talks will continue"}),
+        ('kremlin author:"Boris Lang"', {"Harvest festival returns", "Moscow weather"}),
+        ("kremlin section:opinion", {"Harvest festival returns"}),
+        ("kremlin section:News", {"Kremlin says talks will continue", "Moscow weather"}),
+        ("kremlin after:2015-06-01", {"Kremlin says talks will continue", "Moscow weather"}),
+        ("kremlin before:2015-06-01", {"Harvest festival returns", "Moscow weather"}),
+        ("author:abbey-fenbert", {"Kremlin says talks will continue"}),
+        ("nothingmatcheszzz", set()),
+    ],
+)
+def test_each_operator_narrows_the_public_matches(archive, raw, expected):
+    assert titles(run(raw).matches()) == expected
+
+
+def test_drafts_and_scheduled_stories_never_match(archive):
+    found = titles(run("kremlin").matches())
+    assert "Draft about the kremlin" not in found
+    assert "Scheduled kremlin story" not in found
+
+
+def ordered_titles(search: Search, capped: bool = False) -> list[str]:
+    ids = page_ids(search, 0, 100, capped)
+    by_id = Article.objects.in_bulk(ids)
+    return [by_id[pk].title for pk in ids]
+
+
+def test_relevance_ranks_title_matches_then_body_only_matches_newest_first(archive):
+    assert ordered_titles(run("kremlin")) == [
+        "Kremlin says talks will continue",  # in the title
+        "Moscow weather",  # body only, 2015
+        "Harvest festival returns",  # body only, 2010
+    ]
+
+
+@pytest.mark.parametrize("capped", [False, True])
+def test_date_sorts(archive, capped):
+    assert ordered_titles(run("kremlin", "oldest"), capped)[0] == "Harvest festival returns"
+    assert ordered_titles(run("kremlin", "newest"), capped)[0] == "Kremlin says talks will continue"
+
+
+def test_relevance_pages_are_disjoint_and_complete(archive):
+    search = run("kremlin")
+    pages = [page_ids(search, start, start + 1, False) for start in range(4)]
+    assert [len(page) for page in pages] == [1, 1, 1, 0]
+    assert len({pk for page in pages for pk in page}) == 3
+
+
+def test_exclusions_are_checked_against_the_body_for_title_matches(archive):
+    assert ordered_titles(run("kremlin -geneva")) == ["Moscow weather", "Harvest festival returns"]
+
+
+def test_relevance_without_words_falls_back_to_newest(archive):
+    assert run("section:news").sort == "newest"
+
+
+def test_bounded_ranking_agrees_with_full_ranking_on_the_top_story(archive):
+    query = run("kremlin")
+    full = [a.pk for a in rank_all(query.matches(), query.tsquery)]
+    assert page_ids(query, 0, 1, False) == full[:1]
+
+
+def test_count_is_capped(archive, monkeypatch):
+    monkeypatch.setattr(search_module, "COUNT_CAP", 2)
+    assert count_and_facets(run("kremlin"))[:2] == (2, True)
+    assert count_and_facets(run("geneva"))[:2] == (1, False)
+
+
+def test_stop_words_only_is_detected(archive):
+    assert run("the and of").has_lexemes() is False
+    assert run("kremlin").has_lexemes() is True
+
+
+# --- facets, snippets, suggestions, title jump ---
+
+
+def test_facets_count_sections_authors_and_years(archive):
+    found = count_and_facets(run("kremlin"))[2]
+    assert {(item["name"], item["n"]) for item in found.sections} == {("News", 2), ("Opinion", 1)}
+    assert {(item["name"], item["n"]) for item in found.authors} == {("Boris Lang", 2), ("Abbey Fenbert", 1)}
+    assert [item["year"] for item in found.years] == [2024, 2015, 2010]
+    assert not found.sampled
+
+
+def test_facets_say_when_they_are_sampled(archive, monkeypatch):
+    monkeypatch.setattr(search_module, "COUNT_CAP", 1)
+    assert count_and_facets(run("kremlin"))[2].sampled
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '<script>alert("x")</script>',
+        "<img src=x onerror=alert(1)>",
+        "<<script>>alert(1)<</script>>",
+        '"><svg/onload=alert(1)>',
+        "a < b > c",
+        "&lt;script&gt; entity",
+    ],
+)
+def test_snippet_never_lets_body_html_through(db, hostile):
+    article = ArticleFactory(summary="", body=f"Before {hostile} the <b>kremlin</b> spoke & left.")
+    [hit] = page_hits([article.pk], run("kremlin"))
+    without_marks = hit.snippet.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in without_marks and ">" not in without_marks
+    assert "&amp;" in hit.snippet
+
+
+def test_snippet_highlights_the_matching_words(db):
+    article = ArticleFactory(summary="", body="Before the talks, the kremlin spoke & left.")
+    [hit] = page_hits([article.pk], run("kremlin"))
+    assert "<mark>kremlin</mark>" in hit.snippet
+    assert hit.url.startswith(article.get_absolute_url() + "#:~:text=kremlin")
+
+
+def test_snippet_ignores_marker_characters_planted_in_the_body(db):
+    article = ArticleFactory(body="Planted \ue000 marker \ue001 then kremlin news.")
+    [hit] = page_hits([article.pk], run("kremlin"))
+    assert hit.snippet.count("<mark>") == hit.snippet.count("</mark>") == 1
+
+
+def test_suggestion_respells_from_the_archive_vocabulary(archive):
+    assert suggest(parse_query("kremlni talks")) == "kremlin talks"
+    assert suggest(parse_query("harvset")) == "harvest"
+    assert suggest(parse_query("kremlin")) == ""
+
+
+def test_exact_title_finds_one_public_article(archive):
+    assert exact_title(run("moscow WEATHER")).title == "Moscow weather"
+    assert exact_title(run("Draft about the kremlin")) is None
+    assert exact_title(run("moscow weather section:news")) is None
+
+
+def test_snippet_finds_a_match_deep_in_a_long_body(db):
+    filler = "\n\n".join(["Ordinary words about the weather and the markets."] * 200)
+    article = ArticleFactory(summary="", body=f"{filler}\n\nAt last the kremlins spoke.")
+    [hit] = page_hits([article.pk], run("kremlin"))
+    assert "<mark>kremlins</mark>" in hit.snippet

@@ -1,0 +1,241 @@
+"""/search/ and /search/feed/ over HTTP: the page, chips, facets, sort, pagination, the title
+jump, the feed, a fixed query budget, and hostile input that must never produce a 500."""
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import search as search_module
+from articles.search import refresh_vocabulary
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+
+URL = "/search/"
+
+
+def at(year: int) -> datetime:
+    return timezone.make_aware(datetime(year, 6, 1, 12))
+
+
+@pytest.fixture
+def archive(db):
+    news, opinion = SectionFactory(name="News", slug="news"), SectionFactory(name="Opinion", slug="opinion")
+    abbey = AuthorFactory(name="Abbey Fenbert", slug="abbey-fenbert")
+    boris = AuthorFactory(name="Boris Lang", slug="boris-lang")
+    ArticleFactory(
+        title="Kremlin says talks will continue",
+        slug="kremlin-talks",
+        summary="Negotiators meet again.",
+        body="First paragraph about weather.\n\nThe Kremlin confirmed the <b>talks</b> & more.",
+        section=news,
+        published_at=at(2024),
+        authors=[abbey],
+    )
+    for year in range(2001, 2013):
+        ArticleFactory(
+            title=f"Harvest report {year}",
+            body="Farmers and the kremlin harvest grain.",
+            section=opinion,
+            published_at=at(year),
+            authors=[boris],
+        )
+    refresh_vocabulary()
+
+
+def get(client, **params):
+    return client.get(URL, params)
+
+
+def test_empty_search_shows_the_form_and_latest_stories(client, archive):
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'role="search"' in html and "Latest stories" in html and "Kremlin says talks" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_results_show_title_section_date_byline_and_highlighted_snippet(client, archive):
+    html = get(client, q="confirmed").content.decode()
+    assert "1 result" in html
+    assert "Kremlin says talks will continue" in html
+    assert "News" in html and "June 1, 2024" in html and "Abbey Fenbert" in html
+    assert "<mark>confirmed</mark>" in html
+    assert "<b>talks</b>" not in html  # body HTML never reaches the page
+    assert 'href="/articles/kremlin-talks/#:~:text=confirmed' in html
+
+
+def test_chips_show_each_part_and_remove_it(client, archive):
+    response = get(client, q='kremlin "grain" -weather author:boris', section="opinion")
+    chips = response.context["chips"]
+    labels = [chip["label"] for chip in chips]
+    assert labels == ["kremlin", "“grain”", "not weather", "author: boris", "section: opinion"]
+    removed_author = client.get(chips[3]["url"])
+    assert removed_author.context["search"].parsed.author == ""
+    removed_section = client.get(chips[4]["url"])
+    assert removed_section.context["search"].parsed.section == ""
+
+
+def test_form_filters_narrow_like_operators(client, archive):
+    response = get(client, q="kremlin", author="abbey-fenbert")
+    assert response.context["results"].total == 1
+    response = get(client, q="kremlin", after="2010-01-01", before="2011-12-31")
+    assert response.context["results"].total == 2
+
+
+def test_facets_list_sections_authors_and_years_with_links(client, archive):
+    response = get(client, q="kremlin")
+    facets = response.context["results"].facets
+    assert [(item["name"], item["n"]) for item in facets.sections] == [("Opinion", 12), ("News", 1)]
+    assert facets.years[0]["year"] == 2024
+    narrowed = client.get(facets.sections[1]["url"])
+    assert narrowed.context["results"].total == 1
+
+
+def test_sort_links_and_newest_order(client, archive):
+    response = get(client, q="harvest", sort="oldest")
+    assert response.context["results"].hits[0].article.title == "Harvest report 2001"
+    links = {link["label"]: link for link in response.context["sort_links"]}
+    assert links["Oldest first"]["current"]
+    newest = client.get(links["Newest first"]["url"])
+    assert newest.context["results"].hits[0].article.title == "Harvest report 2012"
+
+
+def test_pagination_and_bad_pages(client, archive):
+    first = get(client, q="harvest", sort="newest")
+    assert first.context["results"].page.paginator.num_pages == 2
+    second = client.get(URL + first.context["next_url"])
+    assert second.status_code == 200 and len(second.context["results"].hits) == 2
+    for page in ("3", "0", "-1", "abc", "1e3", "99999999999999999999"):
+        assert get(client, q="harvest", page=page).status_code == 404
+
+
+def test_capped_count_says_so(client, archive, monkeypatch):
+    monkeypatch.setattr(search_module, "COUNT_CAP", 5)
+    html = get(client, q="harvest").content.decode()
+    assert "5+ results" in html
+
+
+def test_zero_hits_offer_a_spelling_suggestion(client, archive):
+    response = get(client, q="harvset")
+    assert response.context["results"].suggestion == "harvest"
+    assert "Did you mean" in response.content.decode()
+
+
+def test_exact_title_jumps_to_the_article(client, archive):
+    response = get(client, q="kremlin says talks will continue")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/articles/kremlin-talks/"
+
+
+def test_the_feed_lists_matches_newest_first(client, archive):
+    response = client.get(reverse("search_feed") + "?" + urlencode({"q": "harvest section:opinion"}))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.index("Harvest report 2012") < body.index("Harvest report 2011")
+    assert "Kremlin says" not in body
+
+
+def test_the_results_page_runs_a_fixed_number_of_queries(client, archive, django_assert_max_num_queries):
+    # Title jump, stop-word check, count+facets, authors facet, ranked heads, body-only tier, the
+    # page with snippets (or the suggestion), plus SAVEPOINT / SET LOCAL / RELEASE.
+    with django_assert_max_num_queries(10):
+        get(client, q="kremlin", section="opinion")
+    with django_assert_max_num_queries(10):
+        get(client, q="zzqqzz")
+
+
+HOSTILE = [
+    '"',
+    '"""',
+    '"unbalanced',
+    'unbalanced"',
+    "'",
+    "-",
+    "--",
+    "- -",
+    "or",
+    "or or or",
+    "-or",
+    "|",
+    "&",
+    "!",
+    "!!kremlin",
+    "(",
+    ")",
+    "((kremlin",
+    "kremlin)",
+    "<->",
+    "kremlin <-> talks",
+    "kremlin:*",
+    ":*",
+    "*",
+    "a:b:c",
+    "author:",
+    'author:"',
+    'author:""',
+    "section:",
+    "after:",
+    "after:2025-13-45",
+    "before:0000-00-00",
+    "after:99999-01-01",
+    "before:2024-02-30",
+    "after:yesterday",
+    "the",
+    "the and of a",
+    "x" * 10_000,
+    "kremlin " * 2_000,
+    "kremlin\x00talks",
+    "\x00",
+    "\x01\x02\x03\x1b[31m",
+    "\u202ekremlin\u202c",
+    "\u200f\u200e\u2066",
+    "كرملين",
+    "克里姆林宫",
+    "😀🔥",
+    "kremlin 😀",
+    "'; DROP TABLE articles_article; --",
+    "1' OR '1'='1",
+    "kremlin' UNION SELECT password FROM auth_user --",
+    "%",
+    "%%",
+    "\\",
+    "\\x00",
+    "$$",
+    "<script>alert(1)</script>",
+    "{{ 7*7 }}",
+    "{% debug %}",
+    "\ue000kremlin\ue001",
+    "ǅ̵̡̛̖̗̘̙̜̝̞̟̠̣̤̥̦̩̪̫̬̭̮̯̰̱̲̳̹̺̻̼ͅ",
+    " ",
+    "\t\n\r",
+]
+
+
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_hostile_queries_never_break_the_page(client, archive, raw):
+    response = get(client, q=raw)
+    assert response.status_code in (200, 302)
+    feed = client.get(reverse("search_feed"), {"q": raw})
+    assert feed.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "kremlin", "page": "-1"},
+        {"q": "kremlin", "page": "abc"},
+        {"q": "kremlin", "page": "\x00"},
+        {"q": "kremlin", "sort": "'; DROP TABLE"},
+        {"q": "kremlin", "after": "2025-13-45"},
+        {"q": "kremlin", "before": "not a date"},
+        {"q": "kremlin", "author": "x" * 1000},
+        {"q": "kremlin", "section": "\x00"},
+        {"author": "nobody-at-all"},
+        {"section": "opinion", "sort": "relevance"},
+    ],
+)
+def test_hostile_parameters_give_a_message_or_a_404(client, archive, params):
+    assert get(client, **params).status_code in (200, 404)

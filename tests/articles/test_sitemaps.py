@@ -1,0 +1,133 @@
+"""sitemap.xml (a paginated index with lastmod), the Google News sitemap, and robots.txt."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from articles.sitemaps import ArticleSitemap
+from tests.articles.reader_data import shared_archive_fixture, wipe_archive
+from tests.factories import ArticleFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+MAX_QUERIES = {
+    "/sitemap.xml": 5,
+    "/sitemap-articles.xml": 2,
+    "/sitemap-sections.xml": 2,
+    "/news-sitemap.xml": 2,
+}
+
+archive = shared_archive_fixture(50)
+
+
+@pytest.fixture
+def empty(db):
+    wipe_archive()
+
+
+def xml(response) -> ET.Element:
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("application/xml")
+    return ET.fromstring(response.content)
+
+
+def locations(root: ET.Element) -> list[str]:
+    return [loc.text for loc in root.iter(f"{SM}loc")]
+
+
+def test_sitemap_index_lists_every_sitemap_with_lastmod(client, archive):
+    root = xml(client.get("/sitemap.xml"))
+
+    assert root.tag == f"{SM}sitemapindex"
+    assert locations(root) == [
+        f"http://testserver/sitemap-{name}.xml" for name in ("articles", "sections", "authors", "pages")
+    ]
+    latest = max(Article.objects.published().values_list("updated_at", flat=True))
+    assert root.find(f"{SM}sitemap/{SM}lastmod").text == latest.isoformat()
+
+
+def test_article_sitemap_lists_public_stories_with_lastmod(client, archive):
+    root = xml(client.get("/sitemap-articles.xml"))
+    urls = {url.findtext(f"{SM}loc"): url.findtext(f"{SM}lastmod") for url in root.findall(f"{SM}url")}
+
+    public = Article.objects.published()
+    assert len(urls) == public.count() == 50
+    story = archive["stories"][3]
+    assert urls[f"http://testserver{story.get_absolute_url()}"] == story.updated_at.date().isoformat()
+    for hidden in (archive["draft"], archive["scheduled"]):
+        assert f"http://testserver{hidden.get_absolute_url()}" not in urls
+
+
+def test_large_archives_get_a_paginated_sitemap_index(client, archive, monkeypatch):
+    monkeypatch.setattr(ArticleSitemap, "limit", 20)
+    index = locations(xml(client.get("/sitemap.xml")))
+
+    assert index[:3] == [
+        "http://testserver/sitemap-articles.xml",
+        "http://testserver/sitemap-articles.xml?p=2",
+        "http://testserver/sitemap-articles.xml?p=3",
+    ]
+    assert len(locations(xml(client.get("/sitemap-articles.xml?p=3")))) == 10
+
+
+@pytest.mark.parametrize("query", ["?p=99", "?p=abc", "?p=-1", "?p=0"])
+def test_bad_sitemap_page_is_a_404(client, archive, query):
+    assert client.get(f"/sitemap-articles.xml{query}").status_code == 404
+
+
+def test_unknown_sitemap_section_is_a_404(client):
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_section_and_author_sitemaps_skip_empty_ones(client, archive):
+    SectionFactory(name="Empty", slug="empty")
+    sections = locations(xml(client.get("/sitemap-sections.xml")))
+    assert sorted(sections) == [f"http://testserver/sections/{s}/" for s in ("business", "culture", "world")]
+    authors = locations(xml(client.get("/sitemap-authors.xml")))
+    assert len(authors) == 4
+
+
+def test_news_sitemap_lists_the_last_48_hours_with_news_tags(client, empty):
+    now = timezone.now()
+    fresh = ArticleFactory(title="Fresh & <new>", published_at=now - timezone.timedelta(hours=3))
+    ArticleFactory(published_at=now - timezone.timedelta(hours=49))
+    ArticleFactory(published_at=None)
+    ArticleFactory(published_at=now - timezone.timedelta(hours=1), status=Article.Status.DRAFT)
+    root = xml(client.get("/news-sitemap.xml"))
+
+    (url,) = root.findall(f"{SM}url")
+    assert url.findtext(f"{SM}loc") == f"http://testserver{fresh.get_absolute_url()}"
+    news = url.find(f"{NEWS}news")
+    assert news.findtext(f"{NEWS}title") == "Fresh & <new>"
+    assert news.findtext(f"{NEWS}publication/{NEWS}name") == "Newsroom"
+    assert news.findtext(f"{NEWS}publication/{NEWS}language") == "en"
+    assert news.findtext(f"{NEWS}publication_date") == fresh.published_at.isoformat()
+
+
+def test_sitemaps_send_validators_and_answer_304(client, archive):
+    response = client.get("/sitemap-articles.xml")
+    assert response.has_header("Last-Modified")
+    assert client.get("/sitemap-articles.xml", headers={"if-none-match": response["ETag"]}).status_code == 304
+
+
+@pytest.mark.parametrize("url", list(MAX_QUERIES))
+def test_sitemaps_run_a_fixed_number_of_queries(client, archive, url, django_assert_max_num_queries):
+    with django_assert_max_num_queries(MAX_QUERIES[url]):
+        assert locations(xml(client.get(url)))
+
+
+def test_robots_txt_points_at_the_sitemaps(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines and "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Sitemap: http://testserver/news-sitemap.xml" in lines

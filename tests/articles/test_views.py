@@ -1,0 +1,579 @@
+"""The reader's pages: home, article, author and section pages (the date archive has its own file)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from django.utils.http import http_date
+from django.views.defaults import server_error
+from PIL import Image as PILImage
+
+from articles.models import Article, RelatedLink
+from tests.articles.reader_data import (
+    SEED_CHROME,
+    SEED_CREDIT,
+    SEED_TEASER,
+    SEED_TITLE,
+    build_seed_article,
+    seed_blocks,
+    shared_archive_fixture,
+    wipe_archive,
+)
+from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, RelatedLinkFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+# Fixed budgets with 50 stories in the database (any N+1 would blow them).
+MAX_QUERIES = {"home": 5, "article": 8, "author": 4, "section": 4}
+
+
+def page(response) -> BeautifulSoup:
+    assert response.status_code == 200, response.status_code
+    return BeautifulSoup(response.content, "lxml")
+
+
+def json_ld(soup: BeautifulSoup) -> dict[str, dict]:
+    """Every JSON-LD block of the page, by @type; each must parse as JSON."""
+    blocks = [json.loads(s.string) for s in soup.find_all("script", type="application/ld+json")]
+    return {block["@type"]: block for block in blocks}
+
+
+def png_upload(name: str = "hero.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (32, 18), "#446").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+archive = shared_archive_fixture(50)
+
+
+@pytest.fixture
+def seed():
+    return build_seed_article()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def staff_client(admin_user) -> Client:
+    client = Client()
+    client.force_login(admin_user)
+    return client
+
+
+# --- home ----------------------------------------------------------------------------------------
+
+
+def test_home_leads_with_the_newest_story_its_hero_byline_and_date(client, archive):
+    lead = archive["stories"][0]
+    soup = page(client.get("/"))
+
+    block = soup.select_one(".lead-story")
+    assert block.select_one(".lead-title a")["href"] == lead.get_absolute_url()
+    assert block.select_one(".lead-title").get_text(strip=True) == lead.title
+    assert lead.summary in block.get_text()
+    assert block.select_one("figure .image-placeholder")  # the hero has no file
+    byline = [link.author.name for link in lead.author_links.all()]
+    assert [a.get_text() for a in block.select(".story-meta a")] == byline
+    assert block.select_one("time")["datetime"] == lead.published_at.isoformat()
+    assert soup.select_one("h1.site-name")
+
+
+def listing(**filters) -> list[str]:
+    """Public story URLs in listing order (newest first, undated last)."""
+    return [story.get_absolute_url() for story in Article.objects.published().filter(**filters)]
+
+
+def test_home_shows_latest_stories_and_stories_by_section(client, archive):
+    soup = page(client.get("/"))
+
+    latest = [a["href"] for a in soup.select(".latest .story-title a")]
+    assert latest == listing()[5:20]
+    blocks = {b.select_one("h3").get_text(strip=True): b for b in soup.select(".section-block")}
+    assert sorted(blocks) == ["Business", "Culture", "World"]
+    assert len(blocks["World"].select("li")) == 3
+    assert soup.select_one('.pagination a[rel="next"]')["href"] == "?page=2"
+
+
+def test_home_more_stories_are_paginated(client, archive):
+    soup = page(client.get("/?page=2"))
+
+    assert soup.select_one("h1").get_text() == "More stories"
+    links = [a["href"] for a in soup.select(".story-title a")]
+    assert links == listing()[20:40]
+    assert soup.select_one('link[rel="canonical"]')["href"] == "http://testserver/?page=2"
+
+
+def test_home_of_an_empty_archive_says_so(client):
+    wipe_archive()
+    soup = page(client.get("/"))
+    assert "archive is empty" in soup.get_text()
+
+
+def test_home_never_shows_drafts_or_scheduled_stories(client, archive):
+    text = page(client.get("/")).get_text()
+    assert archive["draft"].title not in text
+    assert archive["scheduled"].title not in text
+
+
+# --- the seed page -------------------------------------------------------------------------------
+
+
+def test_seed_article_page_shows_everything_the_seed_holds_and_none_of_its_chrome(client, seed):
+    response = client.get(seed.get_absolute_url())
+    soup = page(response)
+    story = soup.select_one("main article")
+    blocks = seed_blocks()
+
+    assert story.select_one("h1").get_text() == SEED_TITLE
+    assert story.select_one('a[href="/sections/news-feed/"]').get_text() == "News Feed"
+    assert "Date unknown" in story.get_text() and not story.select("time")
+    assert "2 min read" in story.get_text()
+    byline = story.select_one('a[rel="author"]')
+    assert (byline.get_text(), byline["href"]) == ("Abbey Fenbert", "/authors/abbey-fenbert/")
+    figure = story.select_one("figure")
+    assert figure.select_one('[role="img"]')["aria-label"] == SEED_TITLE
+    assert figure.select_one("figcaption").get_text().startswith("Illustrative purposes: Russian President")
+    assert figure.select_one("figcaption .credit").get_text() == SEED_CREDIT
+    assert [p.get_text() for p in story.select(".article-body p")] == blocks[3:12]
+    teaser = soup.select_one("aside.related article.teaser")
+    assert teaser.select_one("h3").get_text(strip=True) == SEED_TEASER
+    assert teaser.select_one("p").get_text() == blocks[12].splitlines()[1]
+    box = story.select_one("section.author-box")
+    assert box.select_one(".author-name").get_text(strip=True) == "Abbey Fenbert"
+    assert box.select_one(".author-role").get_text() == "Senior News Editor"
+    assert box.select_one(".author-bio").get_text() == blocks[14]
+    assert box.select_one(".author-avatar--initials").get_text() == "AF"
+    html = response.content.decode()
+    for chrome in SEED_CHROME:
+        assert chrome not in html
+
+
+def test_article_page_reimports_to_the_same_story(client, seed):
+    """The page is a contract with the HTML importer (articles/importer/parse_html.py)."""
+    from articles.importer.parse_html import parse_html_page
+
+    target = ArticleFactory(title=SEED_TEASER, slug="ukraine-war-latest")
+    seed.teasers.update(target=target)
+    parsed = parse_html_page(client.get(seed.get_absolute_url()).content.decode())
+    blocks = seed_blocks()
+
+    assert (parsed.title, parsed.section, parsed.summary) == (SEED_TITLE, "News Feed", "")
+    assert (parsed.read_minutes, parsed.published) == (2, None)
+    assert [(a.name, a.role, a.bio) for a in parsed.authors] == [("Abbey Fenbert", blocks[13], blocks[14])]
+    hero = parsed.hero_image
+    assert (hero.alt, hero.caption, hero.credit) == (SEED_TITLE, seed.hero_image.caption, SEED_CREDIT)
+    assert parsed.paragraphs == blocks[3:12]
+    assert [(t.title, t.summary, t.kind) for t in parsed.teasers] == [
+        (SEED_TEASER, blocks[12].splitlines()[1], "article")
+    ]
+
+
+def test_seed_article_json_ld_has_no_invented_date(client, seed):
+    data = json_ld(page(client.get(seed.get_absolute_url())))["NewsArticle"]
+
+    assert data["headline"] == SEED_TITLE
+    assert data["articleSection"] == "News Feed"
+    assert "datePublished" not in data and "dateModified" not in data
+    assert data["image"] == {
+        "@type": "ImageObject",
+        "caption": seed.hero_image.caption,
+        "creditText": SEED_CREDIT,
+    }
+    assert data["author"][0]["jobTitle"] == "Senior News Editor"
+
+
+# --- article page --------------------------------------------------------------------------------
+
+
+def test_article_json_ld_is_a_complete_news_article(client, media):
+    author = AuthorFactory(
+        name="Olena Koval", slug="olena-koval", role="Economics Reporter", bio="Olena covers trade."
+    )
+    desk = AuthorFactory(name="Wire Desk", slug="wire-desk", role="", bio="", is_organization=True)
+    hero = ImageFactory(file=png_upload(), caption="Port of Odesa.", credit="Reuters")
+    article = ArticleFactory(
+        title="Grain deal collapses",
+        summary="Black Sea shipping halts.",
+        hero_image=hero,
+        authors=[author, desk],
+    )
+    soup = page(client.get(article.get_absolute_url()))
+    data = json_ld(soup)["NewsArticle"]
+
+    assert data["@context"] == "https://schema.org"
+    assert data["headline"] == "Grain deal collapses"
+    assert data["description"] == "Black Sea shipping halts."
+    assert data["datePublished"] == article.published_at.isoformat()
+    assert data["dateModified"] == article.updated_at.isoformat()
+    assert data["articleSection"] == article.section.name
+    assert data["author"] == [
+        {
+            "@type": "Person",
+            "name": "Olena Koval",
+            "jobTitle": "Economics Reporter",
+            "description": "Olena covers trade.",
+            "url": "http://testserver/authors/olena-koval/",
+        },
+        {"@type": "Organization", "name": "Wire Desk", "url": "http://testserver/authors/wire-desk/"},
+    ]
+    assert data["image"]["url"] == f"http://testserver{hero.file.url}"
+    assert (data["image"]["caption"], data["image"]["creditText"]) == ("Port of Odesa.", "Reuters")
+    assert data["publisher"] == {"@type": "Organization", "name": "Newsroom", "url": "http://testserver/"}
+    page_url = f"http://testserver{article.get_absolute_url()}"
+    assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": page_url}
+    assert soup.select_one('meta[property="og:image"]')["content"] == data["image"]["url"]
+    assert soup.select_one('meta[name="twitter:card"]')["content"] == "summary_large_image"
+
+
+def test_article_breadcrumbs_are_visible_and_in_json_ld(client, seed):
+    soup = page(client.get(seed.get_absolute_url()))
+    crumbs = json_ld(soup)["BreadcrumbList"]["itemListElement"]
+
+    assert [(c["position"], c["name"]) for c in crumbs] == [(1, "Home"), (2, "News Feed"), (3, SEED_TITLE)]
+    assert crumbs[1]["item"] == "http://testserver/sections/news-feed/"
+    assert [a.get_text() for a in soup.select("nav.breadcrumbs a")] == ["Home", "News Feed"]
+
+
+def test_article_hero_with_a_file_is_an_image_with_alt_text(client, media):
+    hero = ImageFactory(file=png_upload(), alt_text="Ships at anchor", caption="Odesa.", credit="AP")
+    article = ArticleFactory(hero_image=hero)
+    figure = page(client.get(article.get_absolute_url())).select_one("figure.hero")
+
+    assert figure.select_one("img")["alt"] == "Ships at anchor"
+    assert figure.select_one("img")["src"] == hero.file.url
+    assert not figure.select(".image-placeholder")
+
+
+def test_article_without_hero_has_no_figure(client):
+    article = ArticleFactory(hero_image=None)
+    assert not page(client.get(article.get_absolute_url())).select("figure")
+
+
+def test_story_without_section_or_authors_still_renders(client):
+    article = ArticleFactory(section=None, hero_image=None)
+    soup = page(client.get(article.get_absolute_url()))
+
+    assert soup.select_one("h1").get_text() == article.title
+    assert not soup.select(".kicker") and not soup.select(".story-pager") and not soup.select(".author-box")
+    assert "articleSection" not in json_ld(soup)["NewsArticle"]
+
+
+def test_updated_date_is_shown_only_when_it_differs(client):
+    old = ArticleFactory(published_at=timezone.now() - timezone.timedelta(days=30))
+    fresh = ArticleFactory(published_at=timezone.now())
+    Article.objects.filter(pk=fresh.pk).update(updated_at=fresh.published_at)
+
+    updated = page(client.get(old.get_absolute_url())).select_one("time.updated")
+    assert updated["datetime"] == Article.objects.get(pk=old.pk).updated_at.isoformat()
+    assert not page(client.get(fresh.get_absolute_url())).select("time.updated")
+
+
+def test_teasers_link_inside_the_archive_when_the_target_is_published(client):
+    target = ArticleFactory(title="Archived follow-up")
+    draft = ArticleFactory(title="Unpublished follow-up", status=Article.Status.DRAFT)
+    article = ArticleFactory()
+    RelatedLinkFactory(
+        article=article, target=target, title="Archived follow-up", url="https://ex.com/a", position=0
+    )
+    RelatedLinkFactory(
+        article=article, target=draft, title="Draft target", url="https://ex.com/d", position=1
+    )
+    RelatedLinkFactory(article=article, title="Elsewhere", url="https://ex.com/e", position=2)
+    RelatedLinkFactory(article=article, title="Drone video", url="https://ex.com/v", kind="video", position=3)
+    teasers = page(client.get(article.get_absolute_url())).select("aside.related article.teaser")
+
+    assert [t.select_one("h3 a")["href"] for t in teasers] == [
+        target.get_absolute_url(),
+        "https://ex.com/d",
+        "https://ex.com/e",
+        "https://ex.com/v",
+    ]
+    assert [("teaser--video" in t["class"]) for t in teasers] == [False, False, False, True]
+    assert "Video" in teasers[3].get_text()
+    assert draft.title not in str(teasers)
+
+
+def test_author_box_shows_avatar_and_more_by_this_author(client, media, archive):
+    author = archive["authors"][0]
+    author.avatar = png_upload("face.png")
+    author.save()
+    article = archive["stories"][0]
+    soup = page(client.get(article.get_absolute_url()))
+    box = soup.select("section.author-box")[0]
+
+    assert box.select_one("img.author-avatar")["src"] == author.avatar.url
+    more = [a["href"] for a in box.select(".author-more a")]
+    assert len(more) == 3 and article.get_absolute_url() not in more
+    assert more == [story.get_absolute_url() for story in archive["stories"][4:13:4]][:3]
+    assert len(soup.select("section.author-box")) == 2  # story 0 has two authors
+
+
+def test_previous_and_next_stories_in_the_section(client, archive):
+    world = archive["stories"][0::3]  # every third story is in World, newest first
+    soup = page(client.get(world[1].get_absolute_url()))
+
+    assert soup.select_one('.story-pager a[rel="next"]')["href"] == world[0].get_absolute_url()
+    assert soup.select_one('.story-pager a[rel="prev"]')["href"] == world[2].get_absolute_url()
+
+
+def test_previous_next_walks_from_dated_into_undated_stories(client):
+    section = SectionFactory()
+    dated = ArticleFactory(section=section)
+    undated_old, undated_new = (
+        ArticleFactory(section=section, published_at=None),
+        ArticleFactory(section=section, published_at=None),
+    )
+    soup = page(client.get(undated_new.get_absolute_url()))
+
+    assert soup.select_one('.story-pager a[rel="next"]')["href"] == dated.get_absolute_url()
+    assert soup.select_one('.story-pager a[rel="prev"]')["href"] == undated_old.get_absolute_url()
+
+
+def test_hostile_title_is_escaped_in_html_and_json_ld(client):
+    title = 'Breaking </script><script>alert("x")</script> & more'
+    article = ArticleFactory(title=title, summary="<b>bold</b>")
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+
+    assert "<script>alert" not in html
+    assert "<b>bold</b>" not in html
+    soup = page(response)
+    assert soup.select_one("h1").get_text() == title
+    assert json_ld(soup)["NewsArticle"]["headline"] == title
+
+
+def test_canonical_and_social_tags(client, archive):
+    article = archive["stories"][1]
+    soup = page(client.get(article.get_absolute_url()))
+    url = f"http://testserver{article.get_absolute_url()}"
+
+    assert soup.select_one('link[rel="canonical"]')["href"] == url
+    assert soup.select_one('meta[property="og:url"]')["content"] == url
+    assert soup.select_one('meta[property="og:type"]')["content"] == "article"
+    assert soup.select_one('meta[property="og:title"]')["content"] == article.title
+    assert soup.select_one('meta[name="description"]')["content"] == article.summary
+    assert soup.select_one('meta[name="twitter:card"]')["content"] == "summary"
+    assert soup.select_one("title").get_text() == f"{article.title} · Newsroom"
+
+
+def test_imported_story_keeps_its_original_canonical_url(client):
+    article = ArticleFactory(canonical_url="https://news.example/2025/03/grain/")
+    soup = page(client.get(article.get_absolute_url()))
+
+    assert soup.select_one('link[rel="canonical"]')["href"] == "https://news.example/2025/03/grain/"
+    assert json_ld(soup)["NewsArticle"]["mainEntityOfPage"]["@id"] == "https://news.example/2025/03/grain/"
+
+
+def test_unknown_article_is_a_404_in_the_sites_style(client):
+    response = client.get("/articles/no-such-story/")
+    assert response.status_code == 404
+    soup = BeautifulSoup(response.content, "lxml")
+    assert soup.select_one("h1").get_text() == "We could not find that page"
+    assert soup.select_one("header.site-header") and soup.select_one('meta[name="robots"]')
+
+
+def test_server_error_page_is_self_contained(rf):
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong" in html and "<style>" in html and 'lang="en"' in html
+
+
+# --- staff preview -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["draft", "scheduled"])
+def test_unpublished_story_is_hidden_from_readers(client, django_user_model, archive, kind):
+    url = archive[kind].get_absolute_url()
+    assert client.get(url).status_code == 404
+    reader = django_user_model.objects.create_user("reader", password="x")
+    client.force_login(reader)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["draft", "scheduled"])
+def test_staff_preview_shows_a_draft_banner_noindex_and_no_caching(staff_client, archive, kind):
+    response = staff_client.get(archive[kind].get_absolute_url())
+    soup = page(response)
+
+    assert "Draft" in soup.select_one(".preview-banner").get_text()
+    assert soup.select_one('meta[name="robots"]')["content"].startswith("noindex")
+    assert response["X-Robots-Tag"].startswith("noindex")
+    cache_control = response["Cache-Control"]
+    assert "private" in cache_control and "no-store" in cache_control
+    assert not response.has_header("ETag") and not response.has_header("Last-Modified")
+
+
+def test_published_story_has_no_preview_banner_for_staff(staff_client, archive):
+    soup = page(staff_client.get(archive["stories"][0].get_absolute_url()))
+    assert not soup.select(".preview-banner")
+    assert not soup.select('meta[name="robots"]')
+
+
+# --- conditional GET -----------------------------------------------------------------------------
+
+
+def test_article_page_sends_validators_and_answers_304(client, archive):
+    article = archive["stories"][0]
+    url = article.get_absolute_url()
+    first = client.get(url)
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+
+    assert last_modified == http_date(Article.objects.get(pk=article.pk).updated_at.timestamp())
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
+    Article.objects.filter(pk=article.pk).update(
+        title="Corrected headline", updated_at=timezone.now() + timezone.timedelta(seconds=5)
+    )
+    assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 200
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/", "/sections/world/", "/archive/"])
+def test_listing_pages_send_an_etag_and_answer_304(client, archive, url):
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+
+
+def test_a_304_revalidation_of_an_article_costs_one_query(client, archive, django_assert_num_queries):
+    url = archive["stories"][0].get_absolute_url()
+    last_modified = client.get(url)["Last-Modified"]
+    with django_assert_num_queries(1):
+        assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
+
+
+# --- author and section pages ---------------------------------------------------------------------
+
+
+def test_author_page_shows_bio_role_stories_and_feed(client, archive):
+    author = archive["authors"][0]
+    soup = page(client.get(author.get_absolute_url()))
+
+    assert soup.select_one("h1").get_text() == author.name
+    assert soup.select_one(".author-role").get_text() == author.role
+    assert soup.select_one(".author-bio").get_text() == author.bio
+    assert soup.select_one(".author-avatar--initials").get_text() == author.initials
+    expected = Article.objects.published().filter(authors=author)
+    assert len(soup.select(".story-title a")) == min(expected.count(), 20)
+    feed = soup.select_one(f'link[rel="alternate"][href="/authors/{author.slug}/feed/"]')
+    assert feed["type"] == "application/rss+xml"
+    person = json_ld(soup)["Person"]
+    assert person["name"] == author.name and person["jobTitle"] == author.role
+    assert person["url"] == f"http://testserver{author.get_absolute_url()}"
+
+
+def test_author_page_is_paginated(client):
+    author = AuthorFactory()
+    for _ in range(23):
+        ArticleFactory(authors=[author])
+    soup = page(client.get(author.get_absolute_url() + "?page=2"))
+    assert len(soup.select(".story-title a")) == 3
+
+
+def test_desk_author_page_is_an_organization(client, archive):
+    soup = page(client.get("/authors/kyiv-desk/"))
+    data = json_ld(soup)["Organization"]
+    assert data["name"] == "Kyiv Desk" and "jobTitle" not in data
+
+
+def test_section_page_lists_its_stories_with_feed(client, archive):
+    soup = page(client.get("/sections/world/?page=1"))
+
+    assert soup.select_one("h1").get_text() == "World"
+    assert [a["href"] for a in soup.select(".story-title a")] == listing(section__slug="world")[:20]
+    assert soup.select_one('link[rel="alternate"][href="/sections/world/feed/"]')
+    assert soup.select_one('link[rel="canonical"]')["href"] == "http://testserver/sections/world/"
+
+
+def test_empty_section_page_is_not_an_error(client):
+    SectionFactory(name="Opinion", slug="opinion")
+    assert "No stories in this section yet" in page(client.get("/sections/opinion/")).get_text()
+
+
+@pytest.mark.parametrize("url", ["/authors/nobody/", "/sections/nowhere/", "/authors/nobody/feed/"])
+def test_unknown_author_or_section_is_a_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+# --- every page type: structure, budgets, hostile input -------------------------------------------
+
+
+def page_urls(archive) -> dict[str, str]:
+    story = archive["stories"][0]
+    return {
+        "home": "/",
+        "article": story.get_absolute_url(),
+        "author": archive["authors"][0].get_absolute_url(),
+        "section": "/sections/world/",
+    }
+
+
+@pytest.mark.parametrize("kind", list(MAX_QUERIES))
+def test_every_page_has_one_h1_landmarks_and_head_tags(client, archive, kind):
+    soup = page(client.get(page_urls(archive)[kind]))
+
+    assert soup.html["lang"] == "en"
+    assert len(soup.find_all("h1")) == 1
+    assert soup.body.find().name == "a" and soup.body.find()["href"] == "#main"
+    for landmark in ("header", "nav", "main", "footer"):
+        assert soup.find(landmark)
+    assert soup.title.get_text().strip()
+    assert soup.select_one('meta[name="description"]')["content"]
+    for name in ('link[rel="canonical"]', 'meta[property="og:title"]', 'meta[name="twitter:card"]'):
+        assert soup.select_one(name)
+    assert soup.select_one('link[rel="alternate"][href="/feed/"]')
+    for block in soup.find_all("script", type="application/ld+json"):
+        json.loads(block.string)
+    for img in soup.find_all("img"):
+        assert img.has_attr("alt")
+
+
+@pytest.mark.parametrize("kind", list(MAX_QUERIES))
+def test_every_page_runs_a_fixed_number_of_queries(client, archive, kind, django_assert_max_num_queries):
+    url = page_urls(archive)[kind]
+    with django_assert_max_num_queries(MAX_QUERIES[kind]):
+        page(client.get(url))
+
+
+@pytest.mark.parametrize("kind", ["home", "author", "section"])
+@pytest.mark.parametrize("number", ["abc", "-1", "0", "99999", "1.5", "%00"])
+def test_a_bad_page_number_is_a_404(client, archive, kind, number):
+    assert client.get(f"{page_urls(archive)[kind]}?page={number}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/articles/%00/",
+        "/articles/a%00b/",
+        "/authors/%00/",
+        "/sections/%00/feed/",
+        "/articles/" + "x" * 5000 + "/",
+        "/articles/%F0%9F%92%A5/",
+        "/articles/story-0/?page=%00",
+    ],
+)
+def test_hostile_urls_are_not_server_errors(client, archive, url):
+    assert client.get(url).status_code in (200, 404)
+
+
+def test_teaser_relinking_does_not_add_queries(client, archive, django_assert_max_num_queries):
+    article = archive["stories"][0]
+    for i in range(10):
+        RelatedLinkFactory(
+            article=article, target=archive["stories"][20 + i], title=f"More {i}", position=5 + i
+        )
+    assert RelatedLink.objects.filter(article=article).count() == 12
+    with django_assert_max_num_queries(MAX_QUERIES["article"]):
+        page(client.get(article.get_absolute_url()))

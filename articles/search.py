@@ -26,7 +26,7 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import (
     Count,
     DateTimeField,
@@ -59,6 +59,10 @@ RECENCY_DAYS = 5 * 365
 SORTS = ("relevance", "newest", "oldest")
 NEWEST = (F("published_at").desc(nulls_last=True), F("id").desc())
 OLDEST = (F("published_at").asc(nulls_last=True), F("id").asc())
+STOP_WORDS_ONLY = (
+    "Your search has only very common words (such as “the” or “and”), which are not indexed. "
+    "Try a more specific word."
+)
 RECENCY_SQL = (
     "COALESCE(0.5 + 0.5 * exp(-greatest(extract(epoch FROM now() - articles_article.published_at), 0)"
     " / 86400.0 / %s), 0.5)"
@@ -92,8 +96,12 @@ class Search:
     sort: str = "relevance"
     messages: list[str] = field(default_factory=list)
     page_url: str = ""  # set by the feed
+    # One database alias for all of a search's queries (a read replica when there are some), so
+    # its planner setting and its transaction cover every query (run_search).
+    db: str = ""
 
     def __post_init__(self) -> None:
+        self.db = self.db or router.db_for_read(Article)
         if self.sort not in SORTS or (self.sort == "relevance" and not self.parsed.text):
             self.sort = self.sort if self.sort in ("newest", "oldest") else "newest"
         self.tsquery = SearchQuery(self.parsed.text, search_type="websearch", config=CONFIG)
@@ -103,7 +111,7 @@ class Search:
         return bool(self.parsed.text or self.parsed.has_filters)
 
     def base(self) -> QuerySet:
-        return filter_articles(Article.objects.published(), self.parsed)
+        return filter_articles(Article.objects.using(self.db).published(), self.parsed)
 
     def matches(self) -> QuerySet:
         queryset = self.base()
@@ -121,7 +129,7 @@ class Search:
         """False when the text is only stop words or punctuation (Postgres would match nothing)."""
         if not self.parsed.text:
             return True
-        with connection.cursor() as cursor:
+        with connections[self.db].cursor() as cursor:
             cursor.execute("SELECT numnode(websearch_to_tsquery(%s, %s))", [CONFIG, self.parsed.text])
             return cursor.fetchone()[0] > 0
 
@@ -161,7 +169,8 @@ def count_and_facets(search: Search) -> tuple[int, bool, Facets]:
     sections = Counter((name, slug) for _, name, slug, _ in rows if name)
     years = Counter(year for *_, year in rows if year)
     authors = (
-        ArticleAuthor.objects.filter(article_id__in=[row[0] for row in rows])
+        ArticleAuthor.objects.using(search.db)
+        .filter(article_id__in=[row[0] for row in rows])
         .values_list("author__name", "author__slug")
         .annotate(n=Count("pk"))
         .order_by("-n", "author__name")[:FACET_LIMIT]
@@ -195,7 +204,12 @@ def ranked_heads(search: Search) -> QuerySet:
     recency = RawSQL(RECENCY_SQL, [RECENCY_DAYS], output_field=FloatField())
     score = SearchRank(F("search_vector_head"), search.tsquery) * recency
     candidates = search.head_matches().order_by(*NEWEST).values("pk")[:HEAD_CANDIDATES]
-    return Article.objects.filter(pk__in=candidates).annotate(score=score).order_by("-score", *NEWEST)
+    return (
+        Article.objects.using(search.db)
+        .filter(pk__in=candidates)
+        .annotate(score=score)
+        .order_by("-score", *NEWEST)
+    )
 
 
 def page_ids(search: Search, start: int, stop: int, capped: bool) -> list[int]:
@@ -208,7 +222,7 @@ def page_ids(search: Search, start: int, stop: int, capped: bool) -> list[int]:
     ids = heads[start:stop]
     if len(ids) < stop - start:
         offset = max(0, start - len(heads))
-        body_only = dated(Search(search.parsed, "newest"), capped).exclude(pk__in=heads)
+        body_only = dated(Search(search.parsed, "newest", db=search.db), capped).exclude(pk__in=heads)
         ids += body_only.values_list("pk", flat=True)[offset : offset + stop - start - len(ids)]
     return ids
 
@@ -227,7 +241,7 @@ def rank_all(matches: QuerySet, tsquery: SearchQuery) -> QuerySet:
 
 def page_hits(ids: list[int], search: Search) -> list[Hit]:
     """The page's articles in order, with highlighted snippets: one query, for these rows only."""
-    rows = Article.objects.filter(pk__in=ids).select_related("section")
+    rows = Article.objects.using(search.db).filter(pk__in=ids).select_related("section")
     rows = rows.defer("body", "search_vector", "search_vector_head")
     if not search.parsed.text:
         by_id = {article.pk: Hit(article) for article in rows}
@@ -279,7 +293,7 @@ class ResultsPage:
 
 def run_search(search: Search, page_number: int | str) -> ResultsPage:
     """Count, facet, order, paginate, highlight and suggest. Raises InvalidPage for a bad page."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=search.db), connections[search.db].cursor() as cursor:
         # A match test outside the GIN index reads a TOASTed 5 KB vector per row, a cost the
         # planner does not see: without this, "LIMIT 1001" over a very common word picks a
         # sequential scan that is several times slower than the bitmap index scan.
@@ -288,17 +302,15 @@ def run_search(search: Search, page_number: int | str) -> ResultsPage:
 
 
 def _run(search: Search, page_number: int | str) -> ResultsPage:
-    if search.has_lexemes():
-        total, capped, facets = count_and_facets(search)
-    else:
-        search.messages.append(
-            "Your search has only very common words (such as “the” or “and”), which are not indexed. "
-            "Try a more specific word."
-        )
-        total, capped, facets = 0, False, Facets()
+    total, capped, facets = count_and_facets(search)
     page = Paginator(_CountedIds(search, total, capped), PAGE_SIZE).page(page_number)
     hits = page_hits(list(page.object_list), search)
-    suggestion = suggest(search.parsed) if not total and search.parsed.text else ""
+    suggestion = ""
+    if not total and search.parsed.text:
+        # Only a search that found nothing pays for these two look-ups.
+        if not search.has_lexemes():
+            search.messages.append(STOP_WORDS_ONLY)
+        suggestion = suggest(search.parsed, search.db)
     return ResultsPage(page, hits, total, capped, facets, suggestion)
 
 

@@ -9,7 +9,7 @@ import re
 from urllib.parse import quote
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Func, Value
 from django.db.models.functions import Greatest, Lower, StrIndex, Substr
 from django.utils.safestring import SafeString, mark_safe
@@ -71,13 +71,13 @@ def text_fragment(raw_snippet: str) -> str:
     return "#:~:text=" + quote(words, safe="") if words else ""
 
 
-def suggest(parsed: ParsedQuery) -> str:
+def suggest(parsed: ParsedQuery, using: str = "default") -> str:
     """A respelled query from the archive's own words, or "" when every word is known/unfixable."""
     words = [token for token in parsed.tokens if token.kind == "term" and token.value.isalpha()]
     wanted = {token.value.lower() for token in words if 3 <= len(token.value) <= 30}
     if not wanted:
         return ""
-    vocabulary = _vocabulary_near(wanted)
+    vocabulary = _vocabulary_near(wanted, using)
     replacements = {word: _closest(word, vocabulary) for word in wanted if word not in vocabulary}
     replacements = {word: best for word, best in replacements.items() if best}
     if not replacements:
@@ -85,10 +85,10 @@ def suggest(parsed: ParsedQuery) -> str:
     return " ".join(replacements.get(token.value.lower(), token.raw) for token in parsed.tokens)
 
 
-def _vocabulary_near(words: set[str]) -> dict[str, int]:
+def _vocabulary_near(words: set[str], using: str) -> dict[str, int]:
     """Vocabulary words within two letters of the wanted lengths, sharing a first letter."""
     lengths = [len(word) for word in words]
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT word, ndoc FROM articles_search_vocabulary WHERE word = ANY(%s) OR ("
             "length(word) BETWEEN %s AND %s AND left(word, 1) = ANY(%s))",

@@ -239,3 +239,8 @@ def test_hostile_queries_never_break_the_page(client, archive, raw):
 )
 def test_hostile_parameters_give_a_message_or_a_404(client, archive, params):
     assert get(client, **params).status_code in (200, 404)
+
+
+def test_only_stop_words_explains_itself(client, archive):
+    html = get(client, q="the and of").content.decode()
+    assert "only very common words" in html

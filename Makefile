@@ -7,7 +7,7 @@ PORT ?= 8000
 DEV_ENV := DEBUG=$${DEBUG:-1}
 MANAGE := $(DEV_ENV) $(BIN)/python manage.py
 
-.PHONY: run serve test install install-dev migrate seed superuser stop-db lint format fixtures check clean bench-import
+.PHONY: run serve test install install-dev migrate seed superuser stop-db lint format fixtures check clean bench-import backup restore
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -49,6 +49,13 @@ superuser: migrate
 
 stop-db: install  ## stop the embedded PostgreSQL (it stops by itself when the last process using it exits)
 	$(BIN)/python -c 'from newsroom.embedded_db import stop_embedded_server as s; print("stopped" if s() else "not running")'
+
+backup: install  ## dump the archive to var/backups/ (or FILE=path), README "Backup and restore"
+	$(MANAGE) backup_archive $(FILE)
+
+restore: install  ## restore FILE=path into an EMPTY database (e.g. EMBEDDED_DB_NAME=newsroom_restored)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/newsroom-….dump"; exit 2; }
+	$(MANAGE) restore_archive $(FILE)
 
 fixtures: migrate  ## rebuild fixtures/seed.json from fixtures/seed/ (a test checks it is current)
 	$(MANAGE) build_seed_fixture

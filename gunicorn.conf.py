@@ -17,6 +17,9 @@ graceful_timeout = 20
 keepalive = 5
 max_requests = 10_000  # recycle workers now and then: bounds any slow leak
 max_requests_jitter = 1_000
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")  # stdout, for the platform's log collector
+# stdout, for the platform's log collector; "off" (benchmarks) disables it.
+accesslog = (
+    None if os.environ.get("GUNICORN_ACCESS_LOG") == "off" else os.environ.get("GUNICORN_ACCESS_LOG", "-")
+)
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

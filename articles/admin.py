@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from articles.caching import bump_archive_version
 from articles.models import Article, ArticleAuthor, Image, RelatedLink, Section, SourceDocument
 
 
@@ -101,11 +102,13 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Publish selected stories")
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         count = queryset.update(status=Article.Status.PUBLISHED, updated_at=timezone.now())
+        bump_archive_version()  # update() sends no signals
         self.message_user(request, f"Published {count} stories.", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected stories (back to draft)")
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         count = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+        bump_archive_version()
         self.message_user(request, f"Unpublished {count} stories.", messages.SUCCESS)
 
 

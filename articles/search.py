@@ -241,7 +241,7 @@ def rank_all(matches: QuerySet, tsquery: SearchQuery) -> QuerySet:
 
 def page_hits(ids: list[int], search: Search) -> list[Hit]:
     """The page's articles in order, with highlighted snippets: one query, for these rows only."""
-    rows = Article.objects.using(search.db).filter(pk__in=ids).select_related("section")
+    rows = Article.objects.using(search.db).filter(pk__in=ids).select_related("section").order_by()
     rows = rows.defer("body", "search_vector", "search_vector_head")
     if not search.parsed.text:
         by_id = {article.pk: Hit(article) for article in rows}

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from articles import feeds, search_views, views
+from articles.caching import cache_public_page
 
 
 class SlugTextConverter:
@@ -41,19 +42,26 @@ register_converter(SlugTextConverter, "slugtext")
 register_converter(YearConverter, "yyyy")
 register_converter(TwoDigitsConverter, "dd")
 
+# Public pages: served from the page cache to anonymous readers, cacheable by CDNs. The home page
+# changes most often, so browsers and CDNs keep it briefly.
+page = cache_public_page()
+front_page = cache_public_page(max_age=30, s_maxage=60)
+
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("feed/", feeds.LatestStoriesFeed(), name="feed"),
-    path("articles/<slugtext:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
-    path("authors/<slugtext:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
-    path("authors/<slugtext:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
-    path("sections/<slugtext:slug>/", views.SectionDetailView.as_view(), name="section_detail"),
-    path("sections/<slugtext:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
+    path("", front_page(views.HomeView.as_view()), name="home"),
+    path("feed/", page(feeds.LatestStoriesFeed()), name="feed"),
+    path("articles/<slugtext:slug>/", page(views.ArticleDetailView.as_view()), name="article_detail"),
+    path("authors/<slugtext:slug>/", page(views.AuthorDetailView.as_view()), name="author_detail"),
+    path("authors/<slugtext:slug>/feed/", page(feeds.AuthorFeed()), name="author_feed"),
+    path("sections/<slugtext:slug>/", page(views.SectionDetailView.as_view()), name="section_detail"),
+    path("sections/<slugtext:slug>/feed/", page(feeds.SectionFeed()), name="section_feed"),
     path("search/", search_views.search, name="search"),
     path("search/feed/", search_views.SearchFeed(), name="search_feed"),
-    path("archive/", views.ArchiveIndexView.as_view(), name="archive"),
-    path("archive/undated/", views.UndatedArchiveView.as_view(), name="archive_undated"),
-    path("archive/<yyyy:year>/", views.YearArchiveView.as_view(), name="archive_year"),
-    path("archive/<yyyy:year>/<dd:month>/", views.MonthArchiveView.as_view(), name="archive_month"),
-    path("archive/<yyyy:year>/<dd:month>/<dd:day>/", views.DayArchiveView.as_view(), name="archive_day"),
+    path("archive/", page(views.ArchiveIndexView.as_view()), name="archive"),
+    path("archive/undated/", page(views.UndatedArchiveView.as_view()), name="archive_undated"),
+    path("archive/<yyyy:year>/", page(views.YearArchiveView.as_view()), name="archive_year"),
+    path("archive/<yyyy:year>/<dd:month>/", page(views.MonthArchiveView.as_view()), name="archive_month"),
+    path(
+        "archive/<yyyy:year>/<dd:month>/<dd:day>/", page(views.DayArchiveView.as_view()), name="archive_day"
+    ),
 ]

@@ -7,7 +7,7 @@ marked `noindex` and never cached. Every page runs a fixed, small number of quer
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Any
 
@@ -16,7 +16,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -30,6 +31,7 @@ from authors.models import Author
 PAGE_SIZE = 20
 HOME_TOP_STORIES = 5  # the lead and four beside it; the rest of the first page is "Latest"
 DESCRIPTION_WORDS = 35
+STORY_SETTLED_AFTER = timedelta(days=7)
 
 
 class ReaderPageMixin:
@@ -185,7 +187,15 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
         if context["preview"]:
             add_never_cache_headers(response)  # private, no-store: a draft is never kept by any cache
             response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        else:
+            patch_cache_control(response, public=True, max_age=300, s_maxage=self._cdn_seconds())
         return response
+
+    def _cdn_seconds(self) -> int:
+        """Old stories no longer change (a correction bumps the cache anyway): CDNs keep them a day."""
+        published = self.object.published_at
+        settled = published is not None and timezone.now() - published > STORY_SETTLED_AFTER
+        return 86_400 if settled else 300
 
 
 class AuthorDetailView(ReaderPageMixin, ListView):

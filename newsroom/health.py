@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -26,3 +26,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = unindexed == 0
     body = {"status": "ok" if healthy else "unhealthy", "database": "ok", "unindexed_articles": unindexed}
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def hello(request: HttpRequest) -> HttpResponse:
+    """The framework's ceiling for the page benchmark: routing and middleware, no database, no
+    template. Mounted only when `BENCHMARK_HELLO` is set (bench/page_bench.py)."""
+    return HttpResponse("hello", content_type="text/plain")

@@ -130,10 +130,14 @@ USE_I18N = True
 USE_TZ = True
 
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
+BENCHMARK_HELLO = env_bool("BENCHMARK_HELLO")  # mounts /bench/hello for bench/page_bench.py only
 
 # CACHE_URL: locmem:// (default, per process), redis://HOST:PORT/DB (shared by every app server),
 # or dummy:// (no caching). https://docs.djangoproject.com/en/5.2/topics/cache/
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
+# How long a rendered public page stays in that cache (0: no page cache). Any change to the
+# archive makes cached pages stale at once (articles/caching.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Sessions in the database (and so shared by all app servers): Django's default, said out loud.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

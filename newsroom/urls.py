@@ -5,8 +5,11 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from articles.caching import cache_public_page
 from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
-from newsroom.health import healthz
+from newsroom.health import healthz, hello
+
+sitemap_page = cache_public_page(max_age=300, s_maxage=900)  # crawlers come often; sitemaps are big
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -18,19 +21,27 @@ urlpatterns = [
     ),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemap_page(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap_index",
     ),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path(
         "news-sitemap.xml",
-        sitemap_views.sitemap,
+        sitemap_page(sitemap_views.sitemap),
         {"sitemaps": NEWS_SITEMAPS, "template_name": "articles/sitemap_news.xml"},
         name="sitemap_news",
     ),
     path("", include("articles.urls")),
 ]
+
+if settings.BENCHMARK_HELLO:
+    urlpatterns.append(path("bench/hello", hello))
 
 if settings.DEBUG:  # uploaded hero images and avatars under `make run`; production serves media itself
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

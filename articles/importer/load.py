@@ -25,11 +25,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.caching import bump_archive_version
 from articles.importer.pages import SavedPage
 from articles.importer.parsed import PARSER_VERSION, ParsedArticle, ParsedAuthor
 from articles.models import Article, ArticleAuthor, Image, RelatedLink, Section, SourceDocument, format_byline
@@ -37,6 +38,8 @@ from authors.models import Author
 
 SLUG_LENGTH = 200
 SAME_STORY_WORD_OVERLAP = 0.5
+# Two imports of one folder race for the same sha256 and slugs; the loser re-decides ("unchanged").
+CONFLICT_RETRIES = 2
 
 
 class Outcome(enum.StrEnum):
@@ -88,7 +91,11 @@ def import_pages(
 
 
 def _import_batch(batch: list[SavedPage], options: ImportOptions) -> Iterator[PageResult]:
-    plan = _plan_batch(batch)
+    yield from _import_planned(_plan_batch(batch), options)
+    bump_archive_version()  # bulk statements send no signals: cached pages go stale here
+
+
+def _import_planned(plan: _BatchPlan, options: ImportOptions) -> Iterator[PageResult]:
     if plan.fresh:
         try:
             with transaction.atomic():
@@ -136,14 +143,24 @@ def _plan_batch(batch: list[SavedPage]) -> _BatchPlan:
     return plan
 
 
-def _import_one(page: SavedPage, options: ImportOptions) -> PageResult:
+def _import_one(page: SavedPage, options: ImportOptions, *, retries: int = CONFLICT_RETRIES) -> PageResult:
     try:
         with transaction.atomic():
             return _upsert(page, options)
     except UnimportablePage as error:
         return PageResult(page, Outcome.FAILED, error=str(error))
     except (DatabaseError, ValueError) as error:
+        if _is_conflict(error):
+            if retries > 0:  # another import committed this page (or took its slug) first: decide again
+                return _import_one(page, options, retries=retries - 1)
+            return PageResult(page, Outcome.FAILED, error=f"conflict with a concurrent import: {error}")
         return PageResult(page, Outcome.FAILED, error=f"database refused the page: {error}".strip())
+
+
+def _is_conflict(error: Exception) -> bool:
+    """A unique-key race, deadlock or serialization failure with another writer, not a bad page."""
+    code = getattr(error.__cause__, "pgcode", "")
+    return (isinstance(error, IntegrityError) and code == "23505") or code in {"40P01", "40001"}
 
 
 def _upsert(page: SavedPage, options: ImportOptions) -> PageResult:

@@ -1,0 +1,84 @@
+"""Cheap repeat reads: public pages are kept in Django's cache and marked cacheable for CDNs.
+
+* Every cached page's key carries the **archive version**, a number in the cache that any change
+  to the archive bumps (editor saves through signals, admin bulk actions, the importer). One bump
+  makes every cached page stale at once, and nothing has to know which pages showed a story.
+  With several app servers the cache must be shared (`CACHE_URL=redis://…`) for the bump to reach
+  all of them; a per-process cache (`locmem://`) serves pages at most `PAGE_CACHE_SECONDS` old.
+* Only anonymous GET/HEAD requests are served from or stored in the cache; responses marked
+  private or no-store (staff previews) never are.
+* `Cache-Control`: browsers revalidate after `max-age`, CDNs keep pages `s-maxage`; old stories,
+  which no longer change, are kept longer (see `ArticleDetailView`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+
+VERSION_KEY = "archive-version"
+
+
+def archive_version() -> int:
+    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+
+
+def bump_archive_version() -> None:
+    """Make every cached page stale (called whenever the archive changes)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value differs from what pages were cached under
+        cache.set(VERSION_KEY, archive_version() + 1, timeout=None)
+
+
+def cache_public_page(*, max_age: int = 60, s_maxage: int = 300) -> Callable:
+    """View decorator: serve anonymous readers from the cache and set CDN-friendly headers."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            use_cache = _anonymous_read(request) and settings.PAGE_CACHE_SECONDS > 0
+            key = _page_key(request) if use_cache else ""
+            response = cache.get(key) if use_cache else None
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if callable(getattr(response, "render", None)):
+                    response = response.render()
+                _set_cache_control(response, request, max_age=max_age, s_maxage=s_maxage)
+                if use_cache and _storable(response):
+                    cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _anonymous_read(request: HttpRequest) -> bool:
+    # A session cookie may belong to a signed-in editor, who can see drafts.
+    return request.method in {"GET", "HEAD"} and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _set_cache_control(response: HttpResponse, request: HttpRequest, *, max_age: int, s_maxage: int) -> None:
+    if "no-store" in response.get("Cache-Control", ""):
+        return
+    if not _anonymous_read(request):  # never let a shared cache keep what a signed-in user saw
+        patch_cache_control(response, private=True, max_age=0)
+    elif "Cache-Control" not in response:
+        patch_cache_control(response, public=True, max_age=max_age, s_maxage=s_maxage)
+
+
+def _storable(response: HttpResponse) -> bool:
+    control = response.get("Cache-Control", "")
+    return response.status_code == 200 and "private" not in control and "no-store" not in control
+
+
+def _page_key(request: HttpRequest) -> str:
+    path = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogatepass")).hexdigest()
+    return f"page:{archive_version()}:{path}"

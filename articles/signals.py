@@ -1,0 +1,22 @@
+"""Any saved or deleted piece of the archive makes cached pages stale (articles/caching.py)."""
+
+from django.db.models.signals import post_delete, post_save
+
+from articles.caching import bump_archive_version
+
+
+def archive_changed(sender, **kwargs) -> None:
+    bump_archive_version()
+
+
+def connect() -> None:
+    from articles.models import Article, ArticleAuthor, Image, RelatedLink, Section
+    from authors.models import Author
+
+    for model in (Article, ArticleAuthor, Author, Image, RelatedLink, Section):
+        post_save.connect(
+            archive_changed, sender=model, dispatch_uid=f"archive-changed-save-{model.__name__}"
+        )
+        post_delete.connect(
+            archive_changed, sender=model, dispatch_uid=f"archive-changed-del-{model.__name__}"
+        )

@@ -1,0 +1,150 @@
+"""Page throughput under load: wrk against gunicorn on loopback, each page beside the same server's
+"hello" view (the framework's ceiling), with the page cache on and off, in one run.
+
+    apt-get install -y wrk          # Debian's package
+    EMBEDDED_DB_DIR=var/bench-postgres DEBUG=1 .venv/bin/python manage.py migrate
+    EMBEDDED_DB_DIR=var/bench-postgres DEBUG=1 .venv/bin/python bench/generate_archive.py --articles 100000
+    .venv/bin/python bench/page_bench.py --seconds 10 [--record]
+
+The archive is whatever the bench database holds (the search benchmark's generator makes 100,000
+synthetic articles). For each mode (cache on, cache off) the script starts gunicorn with
+production settings, warms every URL, then runs wrk once per URL in turn: hello, home, article,
+author, section, feed, and a 304 revalidation (If-None-Match with the article's ETag).
+Reported: requests/s, p50 and p99 latency, errors and non-2xx/3xx, and the ratio to hello.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8321
+BASE = f"http://127.0.0.1:{PORT}"
+TARGETS = {"article": 0.6, "article (cache off)": 0.3, "304": 0.5, "list (cache off)": 0.2}
+
+
+def server_env(cache_seconds: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    return {
+        **env,
+        "EMBEDDED_DB_DIR": os.environ.get("EMBEDDED_DB_DIR", str(ROOT / "var" / "bench-postgres")),
+        "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGH",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "PAGE_CACHE_SECONDS": str(cache_seconds),
+        "BENCHMARK_HELLO": "1",
+        "GUNICORN_ACCESS_LOG": "off",
+        "PORT": str(PORT),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def start_server(cache_seconds: int) -> subprocess.Popen:
+    env = server_env(cache_seconds)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "newsroom.wsgi"], cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{BASE}/healthz", timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("gunicorn did not start")
+
+
+def sample_urls() -> dict[str, str]:
+    """One real URL of each page type, read from the bench database."""
+    code = (
+        "from articles.models import Article as A\n"
+        "a = A.objects.published().filter(section__isnull=False, authors__isnull=False)"
+        ".select_related('section').first()\n"
+        "print(a.get_absolute_url(), a.authors.first().get_absolute_url(), a.section.get_absolute_url())"
+    )
+    env = {**server_env(0), "DEBUG": "1"}
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT, env=env, check=True,
+        capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    article, author, section = out
+    return {"hello": "/bench/hello", "home": "/", "article": article, "author": author, "section": section,
+            "feed": "/feed/"}  # fmt: skip
+
+
+def wrk(url: str, seconds: int, header: str = "") -> dict[str, float]:
+    command = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", BASE + url]
+    if header:
+        command[1:1] = ["-H", header]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
+        "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", out)[1]),
+        "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", out)[1]),
+        "errors": sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out)),
+        "non2xx": int(m[1]) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0,
+    }
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def etag(url: str) -> str:
+    with urllib.request.urlopen(BASE + url) as response:
+        return response.headers["ETag"]
+
+
+def run_mode(cache_seconds: int, urls: dict[str, str], seconds: int) -> dict[str, dict[str, float]]:
+    server = start_server(cache_seconds)
+    try:
+        for url in urls.values():
+            urllib.request.urlopen(BASE + url).read()  # warm: caches, connections, templates
+        results = {name: wrk(url, seconds) for name, url in urls.items()}
+        results["304"] = wrk(urls["article"], seconds, header=f"If-None-Match: {etag(urls['article'])}")
+        results["hello (again)"] = wrk(urls["hello"], seconds)  # the ceiling, measured on both sides
+        return results
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def report(mode: str, results: dict[str, dict[str, float]]) -> list[str]:
+    ceiling = (results["hello"]["rps"] + results["hello (again)"]["rps"]) / 2
+    lines = [f"\n### {mode}\n", "| page | req/s | p50 ms | p99 ms | errors | non-2xx/3xx | ratio to hello |",
+             "|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for name, r in results.items():
+        lines.append(
+            f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {r['non2xx']} "
+            f"| {r['rps'] / ceiling:.2f} |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--record", action="store_true", help="append the tables to bench/RESULTS.md")
+    args = parser.parse_args()
+    urls = sample_urls()
+    lines = [f"\nwrk -t2 -c32 -d{args.seconds}s per URL; gunicorn {os.cpu_count()} cores; URLs: {urls}"]
+    for mode, seconds in (("page cache on", 300), ("page cache off", 0)):
+        lines += report(mode, run_mode(seconds, urls, args.seconds))
+    print("\n".join(lines))
+    if args.record:
+        with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as results_file:
+            results_file.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Cheap repeat reads: page cache with invalidation on save, CDN headers, conditional GET."""
+
+import io
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.models import Article
+from newsroom.cache_config import cache_config
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def redis_page_cache(settings, page_cache):
+    settings.CACHES = {"default": cache_config("redis://127.0.0.1:6379/15")}
+    try:
+        cache.clear()
+    except Exception as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis on 127.0.0.1:6379 ({error})")
+    yield
+    cache.clear()
+
+
+def test_a_repeat_read_is_served_from_the_cache_without_queries(
+    client, page_cache, django_assert_num_queries
+):
+    article = ArticleFactory(title="Grain corridor reopens")
+    first = client.get(article.get_absolute_url())
+    with django_assert_num_queries(0):
+        second = client.get(article.get_absolute_url())
+    assert second.content == first.content and b"Grain corridor reopens" in second.content
+
+
+def test_an_editor_saving_a_story_invalidates_cached_pages(client, page_cache):
+    article = ArticleFactory(title="Old headline")
+    assert b"Old headline" in client.get("/").content
+    article.title = "Corrected headline"
+    article.save()
+    assert b"Corrected headline" in client.get("/").content
+    assert b"Corrected headline" in client.get(article.get_absolute_url()).content
+
+
+def test_admin_bulk_unpublish_invalidates_cached_pages(client, admin_client, page_cache):
+    article = ArticleFactory()
+    assert client.get(article.get_absolute_url()).status_code == 200
+    admin_client.post(
+        "/admin/articles/article/", {"action": "unpublish", "_selected_action": [str(article.pk)]}
+    )
+    client.cookies.clear()
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_an_import_invalidates_cached_pages(client, page_cache):
+    assert b"Kremlin says" not in client.get("/").content
+    call_command("import_articles", str(ROOT / "fixtures" / "seed"), stdout=io.StringIO())
+    assert b"Kremlin says" in client.get("/").content
+
+
+def test_staff_previews_are_never_cached(admin_client, client, page_cache):
+    draft = ArticleFactory(status=Article.Status.DRAFT, title="Embargoed story")
+    preview = admin_client.get(draft.get_absolute_url())
+    assert preview.status_code == 200 and "no-store" in preview["Cache-Control"]
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_old_stories_are_kept_longer_by_cdns_than_fresh_ones_and_the_home_page(client):
+    old = ArticleFactory(published_at=timezone.now() - timedelta(days=400))
+    fresh = ArticleFactory(published_at=timezone.now() - timedelta(hours=1))
+    assert "s-maxage=86400" in client.get(old.get_absolute_url())["Cache-Control"]
+    assert "s-maxage=300" in client.get(fresh.get_absolute_url())["Cache-Control"]
+    home = client.get("/")["Cache-Control"]
+    assert "public" in home and "s-maxage=60" in home
+
+
+def test_conditional_get_answers_304(client):
+    article = ArticleFactory()
+    response = client.get(article.get_absolute_url())
+    assert response.has_header("ETag") and response.has_header("Last-Modified")
+    url = article.get_absolute_url()
+    assert client.get(url, headers={"if-none-match": response["ETag"]}).status_code == 304
+    assert client.get(url, headers={"if-modified-since": response["Last-Modified"]}).status_code == 304
+    article.title = "Changed"
+    article.save()
+    assert client.get(url, headers={"if-none-match": response["ETag"]}).status_code == 200
+
+
+def test_page_cache_works_on_redis_and_is_invalidated_there(client, redis_page_cache):
+    article = ArticleFactory(title="Stored in Redis")
+    client.get(article.get_absolute_url())
+    assert any(key.startswith(b"newsroom:1:page:") for key in cache._cache.get_client().keys("*"))
+    article.title = "Updated in Redis"
+    article.save()
+    assert b"Updated in Redis" in client.get(article.get_absolute_url()).content

@@ -3,8 +3,10 @@
 Identity of a page (in this order):
 
 1. its verbatim text: a page whose sha256 matches an imported source is **unchanged**;
-2. its canonical URL, when the page gives one and an article has it: a correction, **updated**;
-3. its title's slug: an article with that slug is the same story (a correction, **updated**) when
+2. a page this archive rendered (its canonical URL is one of our article URLs, on one of our
+   `ALLOWED_HOSTS`) is that story: **updated**, and our own URL is not stored as its canonical URL;
+3. its canonical URL, when the page gives one and an article has it: a correction, **updated**;
+4. its title's slug: an article with that slug is the same story (a correction, **updated**) when
    nothing says otherwise: their canonical URLs do not differ, their dates (when both have one) fall
    on the same day, and their bodies share at least half their words. Otherwise it is a different
    story with the same title, **created** under a distinct slug (`title-2`, `title-3`, …).
@@ -24,9 +26,13 @@ import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
+from django.http.request import validate_host
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -135,7 +141,7 @@ def _plan_batch(batch: list[SavedPage]) -> _BatchPlan:
             plan.unchanged.append(PageResult(page, Outcome.UNCHANGED, known[page.sha256]))
             continue
         keys = {_base_slug(page.parsed.title), page.parsed.canonical_url, page.sha256} - {""}
-        if not page.parsed.title or keys & taken_keys:
+        if not page.parsed.title or keys & taken_keys or _own_story_slug(page.parsed.canonical_url):
             plan.one_by_one.append(page)
         else:
             plan.fresh.append(page)
@@ -190,7 +196,23 @@ def _base_slug(title: str) -> str:
     return slugify(title)[:SLUG_LENGTH].strip("-") or "story"
 
 
+def _own_story_slug(url: str) -> str | None:
+    """The slug of our own article page at `url`, when `url` is one (a re-imported rendered page)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if not validate_host(parts.hostname or "", settings.ALLOWED_HOSTS):
+        return None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    return match.kwargs.get("slug") if match.url_name == "article_detail" else None
+
+
 def _find_same_story(parsed: ParsedArticle) -> Article | None:
+    if own_slug := _own_story_slug(parsed.canonical_url):
+        return Article.objects.filter(slug=own_slug).first()
     if parsed.canonical_url:
         match = Article.objects.filter(canonical_url=parsed.canonical_url).first()
         if match is not None:
@@ -246,7 +268,7 @@ def _article_fields(page: SavedPage, options: ImportOptions) -> dict:
         "reading_minutes": min(minutes, 32767),
         "published_at": _published_at(parsed, options),
         "status": options.status,
-        "canonical_url": parsed.canonical_url[:2000],
+        "canonical_url": "" if _own_story_slug(parsed.canonical_url) else parsed.canonical_url[:2000],
         "byline": format_byline([a.name for a in parsed.authors])[:500],
     }
 
@@ -311,7 +333,10 @@ def _update_article(
     article: Article, page: SavedPage, options: ImportOptions, source: SourceDocument | None
 ) -> None:
     """A corrected version of a story: update it in place, keeping its slug and URL."""
-    for name, value in _article_fields(page, options).items():
+    fields = _article_fields(page, options)
+    if not fields["canonical_url"]:  # a page without one (or our own rendering) keeps the known URL
+        del fields["canonical_url"]
+    for name, value in fields.items():
         setattr(article, name, value)
     section_name = options.section or page.parsed.section
     article.section = _sections([section_name]).get(section_name)

@@ -47,18 +47,28 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """A factory of pages in fresh contexts (desktop unless told), closed after the test."""
-    contexts = []
+    """A factory of pages in fresh contexts (desktop unless told), closed after the test.
+
+    Every page is watched for Content-Security-Policy violations (Chromium reports them on the
+    console): a test that saw one fails, so the site's pages provably need no CSP exception."""
+    contexts, violations = [], []
+
+    def watch(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
 
     def make(viewport: dict[str, int] = DESKTOP, **options: object):
         context = browser.new_context(viewport=viewport, base_url=live_server.url, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", watch)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not violations, f"CSP violations: {violations}"
 
 
 @pytest.fixture

@@ -222,3 +222,9 @@ def test_many_pages_take_a_bounded_number_of_queries(tmp_path, django_assert_max
         run_import(tmp_path)
     assert Article.objects.count() == 60
     assert RelatedLink.objects.filter(target__title="Story number 1").count() == 60
+
+
+def test_an_import_teaches_the_spelling_suggester_its_words(client):
+    run_import(SEED)
+    page = client.get("/search/", {"q": "kremlim"}).content.decode()
+    assert "Did you mean" in page and "kremlin" in page.lower().split("did you mean", 1)[1][:300]

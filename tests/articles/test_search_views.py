@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from articles import search as search_module
 from articles.search import refresh_vocabulary
@@ -244,3 +246,14 @@ def test_hostile_parameters_give_a_message_or_a_404(client, archive, params):
 def test_only_stop_words_explains_itself(client, archive):
     html = get(client, q="the and of").content.decode()
     assert "only very common words" in html
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    q=st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=120)
+    | st.sampled_from(HOSTILE).flatmap(lambda raw: st.just(raw + " author:x after:2020-01-01")),
+    page=st.sampled_from(["1", "2", "-1", "abc", ""]),
+    sort=st.sampled_from(["relevance", "newest", "oldest", "x"]),
+)
+def test_any_input_answers_200_302_or_404(client, archive, q, page, sort):
+    assert get(client, q=q, page=page, sort=sort).status_code in (200, 302, 404)

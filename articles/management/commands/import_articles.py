@@ -37,6 +37,7 @@ from tqdm import tqdm
 from articles.importer.load import ImportOptions, Outcome, PageResult, import_pages
 from articles.importer.pages import SavedPage, read_saved_page
 from articles.models import Article
+from articles.search_extras import refresh_vocabulary
 
 MAX_PAGE_BYTES = 20 * 1024 * 1024  # a saved article page is kilobytes; larger is not a page
 
@@ -77,6 +78,8 @@ class Command(BaseCommand):
             progress.close()
             if options["dry_run"]:
                 transaction.set_rollback(True)
+            elif any(r.outcome in {Outcome.CREATED, Outcome.UPDATED} for r in results):
+                refresh_vocabulary()  # spelling suggestions learn the new stories' words
         self._summarise(results, failures, report, dry_run=options["dry_run"])
 
     def _read_pages(self, files: list[str], failures: list, *, as_json: bool) -> Iterator[SavedPage]:

@@ -98,11 +98,11 @@ class ArticleQuerySet(models.QuerySet):
     def for_detail(self) -> ArticleQuerySet:
         """An article page's story with its byline and teasers: three queries whatever their number."""
         teasers = RelatedLink.objects.select_related("image", "target").defer(
-            "target__body", "target__search_vector"
+            "target__body", "target__search_vector", "target__search_vector_head"
         )
         return (
             self.select_related("section", "hero_image")
-            .defer("search_vector")
+            .defer("search_vector", "search_vector_head")
             .prefetch_related(
                 models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("author")),
                 models.Prefetch("teasers", queryset=teasers),

@@ -363,6 +363,8 @@ def _anchors(holders: list[Tag], container: Tag) -> list[Tag]:
     anchors = []
     for holder in holders:
         anchor = holder.find("a", href=True) or holder.find_parent("a", href=True)
+        if anchor is not None and not any(parent is container for parent in anchor.parents):
+            anchor = None  # a link wrapping the whole container (or being it) is no teaser's own link
         if anchor is None and holder.name in HEADINGS and _in_teaser_item(holder, container):
             anchor = holder
         if anchor is not None:

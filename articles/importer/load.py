@@ -1,15 +1,6 @@
 """Load parsed pages into the archive: one transaction per page, idempotent, fast in bulk.
 
-Identity of a page (in this order):
-
-1. its verbatim text: a page whose sha256 matches an imported source is **unchanged**;
-2. a page this archive rendered (its canonical URL is one of our article URLs, on one of our
-   `ALLOWED_HOSTS`) is that story: **updated**, and our own URL is not stored as its canonical URL;
-3. its canonical URL, when the page gives one and an article has it: a correction, **updated**;
-4. its title's slug: an article with that slug is the same story (a correction, **updated**) when
-   nothing says otherwise: their canonical URLs do not differ, their dates (when both have one) fall
-   on the same day, and their bodies share at least half their words. Otherwise it is a different
-   story with the same title, **created** under a distinct slug (`title-2`, `title-3`, …).
+How a page's story is identified (unchanged, a correction, or new) is `identity.py`'s.
 
 Sections and authors are matched by slug (an author's newer role or bio updates the author). Teasers
 link to the archived article with the same title, and teasers imported earlier are re-linked when
@@ -25,25 +16,25 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, time
-from urllib.parse import urlsplit
+from datetime import datetime
 
-from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
-from django.http.request import validate_host
-from django.urls import Resolver404, resolve
-from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.caching import bump_archive_version
+from articles.importer.identity import (
+    base_slug,
+    find_same_story,
+    free_slug,
+    own_story_slug,
+    published_datetime,
+)
 from articles.importer.pages import SavedPage
 from articles.importer.parsed import PARSER_VERSION, ParsedArticle, ParsedAuthor
 from articles.models import Article, ArticleAuthor, Image, RelatedLink, Section, SourceDocument, format_byline
 from authors.models import Author
 
-SLUG_LENGTH = 200
-SAME_STORY_WORD_OVERLAP = 0.5
 # Two imports of one folder race for the same sha256 and slugs; the loser re-decides ("unchanged").
 CONFLICT_RETRIES = 2
 
@@ -105,7 +96,7 @@ def _import_planned(plan: _BatchPlan, options: ImportOptions) -> Iterator[PageRe
     if plan.fresh:
         try:
             with transaction.atomic():
-                slugs = [_base_slug(p.parsed.title) for p in plan.fresh]  # checked free by the plan
+                slugs = [base_slug(p.parsed.title) for p in plan.fresh]  # checked free by the plan
                 ids = _create_articles(plan.fresh, options, slugs=slugs, sources=[None] * len(slugs))
             yield from (PageResult(p, Outcome.CREATED, i) for p, i in zip(plan.fresh, ids, strict=True))
         except (DatabaseError, UnimportablePage):
@@ -130,7 +121,7 @@ def _plan_batch(batch: list[SavedPage]) -> _BatchPlan:
             sha256__in=[p.sha256 for p in batch], articles__isnull=False
         ).values_list("sha256", "articles__id")
     )
-    slugs = {_base_slug(p.parsed.title) for p in batch}
+    slugs = {base_slug(p.parsed.title) for p in batch}
     urls = {p.parsed.canonical_url for p in batch if p.parsed.canonical_url}
     taken = Article.objects.filter(Q(slug__in=slugs) | Q(canonical_url__in=urls)).values_list(
         "slug", "canonical_url"
@@ -140,8 +131,8 @@ def _plan_batch(batch: list[SavedPage]) -> _BatchPlan:
         if page.sha256 in known:
             plan.unchanged.append(PageResult(page, Outcome.UNCHANGED, known[page.sha256]))
             continue
-        keys = {_base_slug(page.parsed.title), page.parsed.canonical_url, page.sha256} - {""}
-        if not page.parsed.title or keys & taken_keys or _own_story_slug(page.parsed.canonical_url):
+        keys = {base_slug(page.parsed.title), page.parsed.canonical_url, page.sha256} - {""}
+        if not page.parsed.title or keys & taken_keys or own_story_slug(page.parsed.canonical_url):
             plan.one_by_one.append(page)
         else:
             plan.fresh.append(page)
@@ -174,9 +165,9 @@ def _upsert(page: SavedPage, options: ImportOptions) -> PageResult:
     if source is not None and (existing_id := source.articles.values_list("id", flat=True).first()):
         return PageResult(page, Outcome.UNCHANGED, existing_id)
     _check_importable(page.parsed)
-    article = _find_same_story(page.parsed)
+    article = find_same_story(page.parsed)
     if article is None:
-        slug = _free_slug(page.parsed.title)
+        slug = free_slug(page.parsed.title)
         [article_id] = _create_articles([page], options, slugs=[slug], sources=[source])
         return PageResult(page, Outcome.CREATED, article_id)
     _update_article(article, page, options, source)
@@ -189,70 +180,11 @@ def _check_importable(parsed: ParsedArticle) -> None:
         raise UnimportablePage(f"not an article page ({reasons})")
 
 
-# --- identity ------------------------------------------------------------------------------------------
-
-
-def _base_slug(title: str) -> str:
-    return slugify(title)[:SLUG_LENGTH].strip("-") or "story"
-
-
-def _own_story_slug(url: str) -> str | None:
-    """The slug of our own article page at `url`, when `url` is one (a re-imported rendered page)."""
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if not validate_host(parts.hostname or "", settings.ALLOWED_HOSTS):
-        return None
-    try:
-        match = resolve(parts.path)
-    except Resolver404:
-        return None
-    return match.kwargs.get("slug") if match.url_name == "article_detail" else None
-
-
-def _find_same_story(parsed: ParsedArticle) -> Article | None:
-    if own_slug := _own_story_slug(parsed.canonical_url):
-        return Article.objects.filter(slug=own_slug).first()
-    if parsed.canonical_url:
-        match = Article.objects.filter(canonical_url=parsed.canonical_url).first()
-        if match is not None:
-            return match
-    candidate = Article.objects.filter(slug=_base_slug(parsed.title)).first()
-    if candidate is not None and _is_same_story(candidate, parsed):
-        return candidate
-    return None
-
-
-def _is_same_story(article: Article, parsed: ParsedArticle) -> bool:
-    if article.canonical_url and parsed.canonical_url and article.canonical_url != parsed.canonical_url:
-        return False
-    published = _published_at(parsed, ImportOptions())
-    if article.published_at and published and article.published_at.date() != published.date():
-        return False
-    old_words, new_words = set(article.body.lower().split()), set(" ".join(parsed.paragraphs).lower().split())
-    if not old_words or not new_words:
-        return True
-    return len(old_words & new_words) / min(len(old_words), len(new_words)) >= SAME_STORY_WORD_OVERLAP
-
-
-def _free_slug(title: str) -> str:
-    base = _base_slug(title)
-    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
-
-
 # --- writing -----------------------------------------------------------------------------------------
 
 
 def _published_at(parsed: ParsedArticle, options: ImportOptions) -> datetime | None:
-    value = parsed.published
-    if value is None:
-        return options.published
-    if not isinstance(value, datetime):  # a date alone: the day, at its start in the site's time zone
-        value = datetime.combine(value, time.min)
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
+    return published_datetime(parsed) or options.published
 
 
 def _article_fields(page: SavedPage, options: ImportOptions) -> dict:
@@ -268,7 +200,7 @@ def _article_fields(page: SavedPage, options: ImportOptions) -> dict:
         "reading_minutes": min(minutes, 32767),
         "published_at": _published_at(parsed, options),
         "status": options.status,
-        "canonical_url": "" if _own_story_slug(parsed.canonical_url) else parsed.canonical_url[:2000],
+        "canonical_url": "" if own_story_slug(parsed.canonical_url) else parsed.canonical_url[:2000],
         "byline": format_byline([a.name for a in parsed.authors])[:500],
     }
 

@@ -61,7 +61,7 @@ fixtures: migrate  ## rebuild fixtures/seed.json from fixtures/seed/ (a test che
 	$(MANAGE) build_seed_fixture
 
 bench-import: install-dev  ## importer throughput vs loaddata (bench/RESULTS.md)
-	$(DEV_ENV) $(BIN)/python bench/import_bench.py --pages $${PAGES:-10000}
+	$(DEV_ENV) $(BIN)/python bench/import_bench.py --pages $${PAGES:-10000} $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -75,6 +75,8 @@ def main() -> None:
     for name in ("bench_import", "bench_loaddata"):
         drop(name)
     lines = [
+        f"\n## Importer\n\n`PAGES={args.pages} make bench-import` ({time.strftime('%Y-%m-%d %H:%M')}, "
+        f"load average before the run {os.getloadavg()[0]:.1f}):\n",
         f"- import_articles: {args.pages} pages in {results['import']:.1f} s = "
         f"**{args.pages / results['import']:.0f} pages/s** (parse included, one process)",
         f"- loaddata (same articles): {results['loaddata']:.1f} s = "

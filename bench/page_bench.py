@@ -137,7 +137,11 @@ def main() -> None:
     parser.add_argument("--record", action="store_true", help="append the tables to bench/RESULTS.md")
     args = parser.parse_args()
     urls = sample_urls()
-    lines = [f"\nwrk -t2 -c32 -d{args.seconds}s per URL; gunicorn {os.cpu_count()} cores; URLs: {urls}"]
+    lines = [
+        f"\n## Pages\n\n`.venv/bin/python bench/page_bench.py --seconds {args.seconds} --record` "
+        f"({time.strftime('%Y-%m-%d %H:%M')}, load average {os.getloadavg()[0]:.1f}): wrk -t2 -c32 per URL "
+        f"against gunicorn on {os.cpu_count()} cores (wrk shares them); URLs: {urls}"
+    ]
     for mode, seconds in (("page cache on", 300), ("page cache off", 0)):
         lines += report(mode, run_mode(seconds, urls, args.seconds))
     print("\n".join(lines))

@@ -109,3 +109,22 @@ def test_page_cache_works_on_redis_and_is_invalidated_there(client, redis_page_c
     article.title = "Updated in Redis"
     article.save()
     assert b"Updated in Redis" in client.get(article.get_absolute_url()).content
+
+
+def test_a_revalidation_costs_one_query_and_no_rendering(client, django_assert_num_queries):
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    first = client.get(url)
+    with django_assert_num_queries(1):
+        response = client.get(
+            url, headers={"if-none-match": first["ETag"], "if-modified-since": first["Last-Modified"]}
+        )
+    assert response.status_code == 304 and response.content == b""
+
+
+def test_any_change_to_the_archive_changes_the_article_etag(client):
+    article, other = ArticleFactory(), ArticleFactory()
+    etag = client.get(article.get_absolute_url())["ETag"]
+    other.title = "A neighbour's new headline"
+    other.save()  # the article page shows neighbours and teasers: its ETag must move too
+    assert client.get(article.get_absolute_url(), headers={"if-none-match": etag}).status_code == 200

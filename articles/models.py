@@ -243,6 +243,16 @@ class Article(models.Model):
                 name="article_listing_idx",
                 condition=Q(status="published"),
             ),
+            # A section page: its stories newest first, without walking the whole archive.
+            models.Index(
+                "section",
+                F("published_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="article_section_listing_idx",
+                condition=Q(status="published"),
+            ),
+            # Sitemaps' lastmod and feeds' "latest change": MAX(updated_at) walks this backwards.
+            models.Index(F("updated_at").desc(), name="article_updated_idx", condition=Q(status="published")),
         ]
 
     def __str__(self) -> str:

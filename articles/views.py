@@ -28,6 +28,7 @@ from django.views.generic import dates as date_views
 
 from articles.caching import archive_version
 from articles.models import Article, Section
+from articles.pagination import BoundedPaginator
 from authors.models import Author
 
 PAGE_SIZE = 20
@@ -44,6 +45,7 @@ class ReaderPageMixin:
     request: HttpRequest
     kwargs: dict[str, Any]
     paginate_by = PAGE_SIZE
+    paginator_class = BoundedPaginator
     allow_empty = True
     date_field = "published_at"
     month_format = "%m"

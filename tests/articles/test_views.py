@@ -577,3 +577,14 @@ def test_teaser_relinking_does_not_add_queries(client, archive, django_assert_ma
     assert RelatedLink.objects.filter(article=article).count() == 12
     with django_assert_max_num_queries(MAX_QUERIES["article"]):
         page(client.get(article.get_absolute_url()))
+
+
+def test_listing_pagination_is_bounded_and_points_deeper_readers_to_the_archive(client, settings, monkeypatch):
+    from articles.pagination import BoundedPaginator
+    from tests.factories import ArticleFactory
+
+    monkeypatch.setattr(BoundedPaginator, "max_pages", 2)
+    ArticleFactory.create_batch(45)  # more than 2 pages of 20
+    last = client.get("/", {"page": 2}).content.decode()
+    assert "Page 2 of 2+" in last and 'href="/archive/">Older stories by date' in last
+    assert client.get("/", {"page": 3}).status_code == 404

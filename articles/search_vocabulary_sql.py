@@ -3,6 +3,9 @@
 spelled out here because a migration cannot use the model's `published()`."""
 
 REFRESH_VOCABULARY = """
+-- Two imports finishing at once must not both delete-then-insert (a duplicate-key error): take turns.
+-- Readers (SELECT) are not blocked by this lock mode.
+LOCK TABLE articles_search_vocabulary IN EXCLUSIVE MODE;
 DELETE FROM articles_search_vocabulary;
 INSERT INTO articles_search_vocabulary (word, ndoc)
 SELECT word, ndoc FROM ts_stat($$

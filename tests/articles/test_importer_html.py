@@ -738,6 +738,14 @@ _markup = st.sampled_from(
     st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), st.one_of(_markup, st.text(max_size=5))), max_size=6)
 )
 @example(edits=[(0.9375, 0.625, "<"), (0.8984375, 0.75, "<"), (0.875, 1.0, "<")])  # once nested teaser links
+@example(  # once a link wrapping its teaser container (found by bench/fuzz_parsers.py)
+    edits=[
+        (0.0, 0.0, "-->"),
+        (0.5, 0.625, "<"),
+        (0.25, 0.0, "<aside class=related>"),
+        (0.3239101512746035, 1.0, "<aside class=related>"),
+    ]
+)
 def test_mutated_archive_page_never_raises(edits):
     page = render_page(seed_article())
     for start, length, insert in edits:

@@ -579,7 +579,9 @@ def test_teaser_relinking_does_not_add_queries(client, archive, django_assert_ma
         page(client.get(article.get_absolute_url()))
 
 
-def test_listing_pagination_is_bounded_and_points_deeper_readers_to_the_archive(client, settings, monkeypatch):
+def test_listing_pagination_is_bounded_and_points_deeper_readers_to_the_archive(
+    client, settings, monkeypatch
+):
     from articles.pagination import BoundedPaginator
     from tests.factories import ArticleFactory
 

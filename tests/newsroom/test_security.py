@@ -64,7 +64,9 @@ def test_a_real_image_upload_is_accepted():
 @pytest.mark.parametrize(
     "upload",
     [
-        SimpleUploadedFile("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        SimpleUploadedFile(
+            "x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+        ),
         SimpleUploadedFile("x.png", b"not an image at all"),
         SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),  # a PNG header and nothing else
         SimpleUploadedFile("big.png", b"0" * (MAX_UPLOAD_BYTES + 1)),

@@ -128,3 +128,10 @@ def test_any_change_to_the_archive_changes_the_article_etag(client):
     other.title = "A neighbour's new headline"
     other.save()  # the article page shows neighbours and teasers: its ETag must move too
     assert client.get(article.get_absolute_url(), headers={"if-none-match": etag}).status_code == 200
+
+
+def test_cached_pages_are_sent_in_one_piece(client, page_cache):
+    ArticleFactory.create_batch(3)
+    client.get("/feed/")
+    feed = client.get("/feed/")  # from the cache; feeds are written in many small pieces
+    assert len(list(feed)) == 1  # a WSGI server writes each piece separately: one is much faster

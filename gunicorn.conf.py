@@ -15,8 +15,10 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))  # a request stuck longer is killed and logged
 graceful_timeout = 20
 keepalive = 5
-max_requests = 10_000  # recycle workers now and then: bounds any slow leak
-max_requests_jitter = 1_000
+# Recycle workers now and then to bound any slow leak, but rarely: a new worker starts with an
+# empty per-process cache (unless CACHE_URL points at Redis).
+max_requests = 200_000
+max_requests_jitter = 20_000
 # stdout, for the platform's log collector; "off" (benchmarks) disables it.
 accesslog = (
     None if os.environ.get("GUNICORN_ACCESS_LOG") == "off" else os.environ.get("GUNICORN_ACCESS_LOG", "-")

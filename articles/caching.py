@@ -47,7 +47,10 @@ def cache_public_page(*, max_age: int = 60, s_maxage: int = 300) -> Callable:
             key = _page_key(request) if use_cache else ""
             response = cache.get(key) if use_cache else None
             if response is None:
-                response = view(request, *args, **kwargs)
+                if use_cache:
+                    response = _render_for_cache(view, request, *args, **kwargs)
+                else:
+                    response = view(request, *args, **kwargs)
                 if callable(getattr(response, "render", None)):
                     response = response.render()
                 if not response.streaming:
@@ -62,6 +65,22 @@ def cache_public_page(*, max_age: int = 60, s_maxage: int = 300) -> Callable:
         return wrapper
 
     return decorator
+
+
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+
+
+def _render_for_cache(
+    view: Callable[..., HttpResponse], request: HttpRequest, *args, **kwargs
+) -> HttpResponse:
+    """Render the whole page even for a conditional request, so it can be stored; the 304 is then
+    made from it by ConditionalGetMiddleware. Otherwise a process with a cold cache (just started
+    or recycled) that only receives revalidations would never fill its cache."""
+    saved = {name: request.META.pop(name) for name in CONDITIONAL_HEADERS if name in request.META}
+    try:
+        return view(request, *args, **kwargs)
+    finally:
+        request.META.update(saved)
 
 
 def _anonymous_read(request: HttpRequest) -> bool:

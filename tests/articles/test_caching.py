@@ -135,3 +135,13 @@ def test_cached_pages_are_sent_in_one_piece(client, page_cache):
     client.get("/feed/")
     feed = client.get("/feed/")  # from the cache; feeds are written in many small pieces
     assert len(list(feed)) == 1  # a WSGI server writes each piece separately: one is much faster
+
+
+def test_a_cold_cache_is_filled_by_a_revalidation_too(client, page_cache, django_assert_num_queries):
+    url = ArticleFactory().get_absolute_url()
+    cache.clear()
+    etag = client.get(url)["ETag"]
+    cache.clear()  # a freshly started worker (the archive version starts again where it was)
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    with django_assert_num_queries(0):  # the revalidation above rendered and stored the page
+        assert client.get(url, headers={"if-none-match": etag}).status_code == 304

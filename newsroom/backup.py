@@ -71,10 +71,10 @@ def backup(db: Mapping[str, Any], path: Path) -> Path:
     return path
 
 
-def _query(db: Mapping[str, Any], query: str) -> list[tuple]:
+def _connect(db: Mapping[str, Any]):
     import psycopg2
 
-    conn = psycopg2.connect(
+    return psycopg2.connect(
         dbname=db["NAME"],
         user=db.get("USER") or "postgres",
         password=db.get("PASSWORD") or None,
@@ -82,10 +82,34 @@ def _query(db: Mapping[str, Any], query: str) -> list[tuple]:
         port=db.get("PORT") or None,
         sslmode=db.get("OPTIONS", {}).get("sslmode"),
     )
+
+
+def _query(db: Mapping[str, Any], query: str) -> list[tuple]:
+    conn = _connect(db)
     try:
         with conn.cursor() as cur:
             cur.execute(query)
             return cur.fetchall()
+    finally:
+        conn.close()
+
+
+def database_snapshot(db: Mapping[str, Any]) -> dict[str, list]:
+    """Every row of every table in primary-key order, and every sequence's position: two databases
+    with equal snapshots hold the same archive. How a backup's round trip is verified."""
+    from psycopg2 import sql
+
+    conn = _connect(db)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+            rows = {}
+            for (table,) in cur.fetchall():
+                cur.execute(sql.SQL("SELECT * FROM {} ORDER BY 1").format(sql.Identifier(table)))
+                rows[table] = cur.fetchall()
+            cur.execute("SELECT sequencename, last_value FROM pg_sequences ORDER BY 1")
+            rows["<sequences>"] = cur.fetchall()
+            return rows
     finally:
         conn.close()
 

@@ -14,7 +14,7 @@ from psycopg2 import sql
 
 from articles.importer.pages import read_saved_page
 from articles.models import SourceDocument
-from newsroom.backup import BackupError, restore
+from newsroom.backup import BackupError, database_snapshot, restore
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, RelatedLinkFactory, SectionFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,22 +59,8 @@ def make_archive(tmp_path: Path) -> None:
     User.objects.create_superuser("editor", "editor@example.org", "a-long-password-1")
 
 
-def snapshot(name: str) -> dict[str, object]:
-    """Every row of every table, in primary-key order, and every sequence's position."""
-    conn = connect(name)
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
-            tables = [row[0] for row in cur.fetchall()]
-            rows = {}
-            for table in tables:
-                cur.execute(sql.SQL("SELECT * FROM {} ORDER BY 1").format(sql.Identifier(table)))
-                rows[table] = cur.fetchall()
-            cur.execute("SELECT sequencename, last_value FROM pg_sequences ORDER BY 1")
-            rows["<sequences>"] = cur.fetchall()
-            return rows
-    finally:
-        conn.close()
+def snapshot(name: str) -> dict[str, list]:
+    return database_snapshot({**connection.settings_dict, "NAME": name})
 
 
 @pytest.mark.django_db(transaction=True)  # committed data: pg_dump reads it from its own connection

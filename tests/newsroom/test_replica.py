@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -32,6 +33,9 @@ def primary_and_replica():
     base.mkdir(parents=True)
     if USER:
         shutil.chown(base, USER)
+    # A short socket folder: Unix socket paths are limited to ~107 bytes, wherever the clone is.
+    socket_dir = Path(tempfile.mkdtemp(prefix="nr-replica-"))
+    socket_dir.chmod(0o777)
     primary = embedded_database_config(primary_dir, name="replica_check")
     try:
         # -c fast: checkpoint now rather than wait for the next spread checkpoint (minutes).
@@ -39,18 +43,19 @@ def primary_and_replica():
         pgexec(
             "pg_basebackup", (*source, "-D", str(replica_dir), "-R", "-X", "stream"), bin_path=BIN, user=USER
         )
-        options = f"-h '' -k {replica_dir} -p {REPLICA_PORT}"
+        options = f"-h '' -k {socket_dir} -p {REPLICA_PORT}"
         start = ("-D", str(replica_dir), "-o", options, "-l", str(replica_dir / "log"), "-w", "start")
         pgexec("pg_ctl", start, bin_path=BIN, user=USER)
         yield (
             url(primary["HOST"], primary["PORT"], "replica_check"),
-            url(replica_dir, REPLICA_PORT, "replica_check"),
+            url(socket_dir, REPLICA_PORT, "replica_check"),
         )
     finally:
         subprocess.run([str(BIN / "pg_ctl"), "-D", str(replica_dir), "-m", "fast", "stop"], check=False,
                        capture_output=True, user=USER)  # fmt: skip
         stop_embedded_server(primary_dir)
         shutil.rmtree(base, ignore_errors=True)
+        shutil.rmtree(socket_dir, ignore_errors=True)
 
 
 PROBE = """

@@ -6,6 +6,12 @@ the document's structure (``html/structure``): the <article> (else <main>, <body
 byline links, <time datetime>, "N min read", hero <figure>, body <p>s and related-link asides. Body
 paragraphs and teasers come from the structure (JSON-LD articleBody is the paragraphs' fallback).
 A field no source gives stays empty with a warning; nothing is invented, nothing raises.
+
+Why not trafilatura (the well-kept main-text extractor): the pages we import are structured ones
+(this archive's own, schema.org-marked news pages) and we need what it does not give — captions and
+credits, teasers, author roles and bios — while its date extraction guesses from URLs and text,
+which would break "never invent a date". If ops start importing arbitrary sites' HTML in bulk, it
+earns a place as the paragraph fallback when no article-body container is found.
 """
 
 from __future__ import annotations

@@ -55,8 +55,9 @@ urlpatterns = [
     path("authors/<slugtext:slug>/feed/", page(feeds.AuthorFeed()), name="author_feed"),
     path("sections/<slugtext:slug>/", page(views.SectionDetailView.as_view()), name="section_detail"),
     path("sections/<slugtext:slug>/feed/", page(feeds.SectionFeed()), name="section_feed"),
-    path("search/", search_views.search, name="search"),
-    path("search/feed/", search_views.SearchFeed(), name="search_feed"),
+    # Popular searches (and their facet counts) repeat: cached like any page, stale on any change.
+    path("search/", page(search_views.search), name="search"),
+    path("search/feed/", page(search_views.SearchFeed()), name="search_feed"),
     path("archive/", page(views.ArchiveIndexView.as_view()), name="archive"),
     path("archive/undated/", page(views.UndatedArchiveView.as_view()), name="archive_undated"),
     path("archive/<yyyy:year>/", page(views.YearArchiveView.as_view()), name="archive_year"),

@@ -145,3 +145,17 @@ def test_a_cold_cache_is_filled_by_a_revalidation_too(client, page_cache, django
     assert client.get(url, headers={"if-none-match": etag}).status_code == 304
     with django_assert_num_queries(0):  # the revalidation above rendered and stored the page
         assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+
+
+def test_a_repeated_search_is_served_from_the_cache_and_goes_stale_on_import(
+    client, page_cache, django_assert_num_queries
+):
+    ArticleFactory(title="Kremlin statement on energy talks")
+    first = client.get("/search/", {"q": "kremlin"})
+    with django_assert_num_queries(0):
+        again = client.get("/search/", {"q": "kremlin"})
+    assert again.content == first.content and again["X-Robots-Tag"] == "noindex, nofollow"
+    call_command("import_articles", str(ROOT / "fixtures" / "seed"), stdout=io.StringIO())
+    assert "Trump, Putin open" in client.get("/search/", {"q": "kremlin"}).content.decode().replace(
+        "&#x27;", "'"
+    )

@@ -81,6 +81,18 @@ class SourceDocument(models.Model):
         return self.origin or self.sha256[:12]
 
 
+def detail_prefetches() -> list[models.Prefetch]:
+    """What an article page shows beside the story: the ordered byline and the teasers (with their
+    images and target stories), one query each."""
+    teasers = RelatedLink.objects.select_related("image", "target").defer(
+        "target__body", "target__search_vector", "target__search_vector_head"
+    )
+    return [
+        models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("author")),
+        models.Prefetch("teasers", queryset=teasers),
+    ]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         """The one gate for what readers see: published status, and not scheduled for later.
@@ -97,17 +109,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self) -> ArticleQuerySet:
         """An article page's story with its byline and teasers: three queries whatever their number."""
-        teasers = RelatedLink.objects.select_related("image", "target").defer(
-            "target__body", "target__search_vector", "target__search_vector_head"
-        )
-        return (
-            self.select_related("section", "hero_image")
-            .defer("search_vector", "search_vector_head")
-            .prefetch_related(
-                models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("author")),
-                models.Prefetch("teasers", queryset=teasers),
-            )
-        )
+        return self.story_row().prefetch_related(*detail_prefetches())
+
+    def story_row(self) -> ArticleQuerySet:
+        """The story's own row with its section and hero image, in one query; `detail_prefetches()`
+        adds the byline and teasers (the article page fetches the row first for its ETag)."""
+        return self.select_related("section", "hero_image").defer("search_vector", "search_vector_head")
 
     def with_authors(self) -> ArticleQuerySet:
         """Prefetch the ordered byline (`article.author_links`, each with its author): one query."""

@@ -13,7 +13,7 @@ from itertools import groupby
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -27,7 +27,7 @@ from django.views.generic import DetailView, ListView
 from django.views.generic import dates as date_views
 
 from articles.caching import archive_version
-from articles.models import Article, Section
+from articles.models import Article, Section, detail_prefetches
 from articles.pagination import BoundedPaginator
 from authors.models import Author
 
@@ -121,13 +121,18 @@ class HomeView(ReaderPageMixin, ListView):
         return {"title": settings.SITE_NAME if number == 1 else f"More stories, page {number}"}
 
 
+def _public_story(request: HttpRequest, slug: str) -> Article | None:
+    """The public story at `slug`, fetched once per request: its row gives the ETag and
+    Last-Modified, so a revalidation costs this one query, and a full render reuses it."""
+    if not hasattr(request, "_public_story"):
+        request._public_story = Article.objects.published().story_row().filter(slug=slug).first()
+    return request._public_story
+
+
 def _article_last_modified(request: HttpRequest, slug: str) -> datetime | None:
-    """Last-Modified of a public story; none for a preview, which is never cached. One query per
-    request, shared with the ETag, so a revalidation costs only that."""
-    if not hasattr(request, "_story_updated_at"):
-        updated = Article.objects.published().filter(slug=slug).values_list("updated_at", flat=True)
-        request._story_updated_at = updated.first()
-    return request._story_updated_at
+    """Last-Modified of a public story; none for a preview, which is never cached."""
+    story = _public_story(request, slug)
+    return story.updated_at if story else None
 
 
 def _article_etag(request: HttpRequest, slug: str) -> str | None:
@@ -148,12 +153,13 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
 
     def get_object(self, queryset: QuerySet | None = None) -> Article:
         slug = self.kwargs["slug"]
-        article = Article.objects.published().for_detail().filter(slug=slug).first()
+        article = _public_story(self.request, slug)
         if article is None and self.request.user.is_staff:
             # Staff preview: drafts and scheduled stories, at their own URL.
-            article = Article.objects.for_detail().filter(slug=slug).first()
+            article = Article.objects.story_row().filter(slug=slug).first()
         if article is None:
             raise Http404("No such story")
+        prefetch_related_objects([article], *detail_prefetches())
         return article
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

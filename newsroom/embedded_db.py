@@ -28,6 +28,13 @@ DEFAULT_DATABASE_NAME = "newsroom"
 # most, and a warm connection saves ~1 ms per request. See
 # https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
 CONN_MAX_AGE = 60
+# Per-connection planner settings, whatever the server:
+# - parallel workers add latency on small machines, and a news archive's queries are short;
+# - the working set (listings, indexes) lives in memory, so a random page read costs about what a
+#   sequential one does. With the default 4.0 the planner walked the whole listing index to find
+#   one author's 20 newest stories (11 ms at 100,000 articles) instead of sorting that author's few
+#   hundred (1 ms). 1.1 is PostgreSQL's usual advice for SSDs and cached data.
+SESSION_SETTINGS = "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
 
 
 def database_config(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
@@ -38,8 +45,7 @@ def database_config(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     else:
         data_dir = Path(environ.get("EMBEDDED_DB_DIR") or DEFAULT_DATA_DIR)
         config = embedded_database_config(data_dir, environ.get("EMBEDDED_DB_NAME") or DEFAULT_DATABASE_NAME)
-    # Parallel workers add latency on small machines; a news archive's queries are short.
-    config.setdefault("OPTIONS", {}).setdefault("options", "-c max_parallel_workers_per_gather=0")
+    config.setdefault("OPTIONS", {}).setdefault("options", SESSION_SETTINGS)
     return config
 
 

@@ -30,7 +30,7 @@ from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, Related
 pytestmark = pytest.mark.django_db
 
 # Fixed budgets with 50 stories in the database (any N+1 would blow them).
-MAX_QUERIES = {"home": 5, "article": 8, "author": 4, "section": 4}
+MAX_QUERIES = {"home": 5, "article": 7, "author": 4, "section": 4}
 
 
 def page(response) -> BeautifulSoup:

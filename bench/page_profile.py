@@ -1,0 +1,128 @@
+"""Where an uncached page's time goes, in-process: database round trips, template rendering, and the
+rest (middleware, the view, the ORM building SQL), per page type, beside the hello view.
+
+    .venv/bin/python bench/page_profile.py [--requests 100]
+
+Runs against the bench archive (var/bench-postgres, see page_bench.py) with production settings and
+the page cache off, through Django's test client (no HTTP, no gunicorn): the figures say what one
+core spends per request, which is what page_bench.py's "cache off" ratios are made of.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.update(
+    EMBEDDED_DB_DIR=os.environ.get("EMBEDDED_DB_DIR", str(ROOT / "var" / "bench-postgres")),
+    SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGH",
+    ALLOWED_HOSTS="testserver",
+    SECURE_SSL_REDIRECT="0",
+    PAGE_CACHE_SECONDS="0",
+    BENCHMARK_HELLO="1",
+    DJANGO_SETTINGS_MODULE="newsroom.settings",
+)
+os.environ.pop("DEBUG", None)
+
+
+class Clock:
+    """Time spent in database round trips and in template rendering (without its queries)."""
+
+    def __init__(self) -> None:
+        self.db = self.render = 0.0
+        self.queries = 0
+        self._render_depth = 0
+        self._db_in_render = 0.0
+
+    def execute(self, execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent = time.perf_counter() - start
+            self.db += spent
+            self.queries += 1
+            if self._render_depth:
+                self._db_in_render += spent
+
+    @contextmanager
+    def rendering(self) -> Iterator[None]:
+        self._render_depth += 1
+        start, db_before = time.perf_counter(), self._db_in_render
+        try:
+            yield
+        finally:
+            self._render_depth -= 1
+            if not self._render_depth:
+                self.render += time.perf_counter() - start - (self._db_in_render - db_before)
+
+
+def sample_urls() -> dict[str, str]:
+    from articles.models import Article
+
+    article = (
+        Article.objects.published()
+        .filter(section__isnull=False, authors__isnull=False)
+        .select_related("section")
+        .first()
+    )
+    return {
+        "hello": "/bench/hello",
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "author": article.authors.first().get_absolute_url(),
+        "section": article.section.get_absolute_url(),
+        "feed": "/feed/",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=100)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.template.backends.django import Template
+    from django.test import Client
+
+    clock = Clock()
+    original_render = Template.render
+
+    def timed_render(self: Template, *a: Any, **kw: Any) -> str:
+        with clock.rendering():
+            return original_render(self, *a, **kw)
+
+    Template.render = timed_render  # type: ignore[method-assign]
+    client = Client()
+    print(f"{args.requests} requests per page, load average {os.getloadavg()[0]:.2f}")
+    print("| page | ms/request | queries | database ms | templates ms | rest ms (middleware, view, ORM) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    with connection.execute_wrapper(clock.execute):
+        for name, url in sample_urls().items():
+            for _ in range(5):
+                assert client.get(url).status_code == 200, url  # warm: connection, templates, caches
+            clock.__init__()
+            start = time.perf_counter()
+            for _ in range(args.requests):
+                client.get(url)
+            total = (time.perf_counter() - start) * 1000 / args.requests
+            db, render = clock.db * 1000 / args.requests, clock.render * 1000 / args.requests
+            print(
+                f"| {name} | {total:.2f} | {clock.queries / args.requests:.0f} | {db:.2f} | {render:.2f} "
+                f"| {total - db - render:.2f} |"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -41,3 +41,13 @@ def test_section_listing_walks_the_section_index_in_order(archive):
 def test_latest_change_for_sitemaps_reads_the_updated_index(archive):
     explained = plan(Article.objects.published().order_by("-updated_at").values("updated_at")[:1])
     assert "article_updated_idx" in explained and "Sort" not in explained
+
+
+def test_every_connection_plans_for_an_archive_held_in_memory():
+    """The planner settings that keep an author's page from walking the whole listing index
+    (newsroom/embedded_db.py, SESSION_SETTINGS), in effect on whatever server the app uses."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from articles.importer.parse_html import looks_like_html, parse_html_page
 from articles.importer.parse_text import decode_page, parse_article_page
@@ -16,7 +17,7 @@ class SavedPage:
     text: str  # the page as decoded, kept verbatim in its SourceDocument
     parsed: ParsedArticle
 
-    @property
+    @cached_property  # asked for several times per page by the loader
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
@@ -25,4 +26,6 @@ def read_saved_page(data: bytes, origin: str) -> SavedPage:
     """Decode and parse one page; `.html` or `.txt` is told by content, not by file name."""
     text = decode_page(data)
     parsed = parse_html_page(text) if looks_like_html(text) else parse_article_page(text)
-    return SavedPage(origin=origin, text=text, parsed=parsed)
+    page = SavedPage(origin=origin, text=text, parsed=parsed)
+    page.sha256  # noqa: B018 - hashed now, by the import's reader thread, not by the loader's thread
+    return page

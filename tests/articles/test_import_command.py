@@ -149,10 +149,10 @@ def test_exception_injected_mid_load_leaves_no_partial_article(tmp_path, monkeyp
 def test_a_page_failing_mid_load_does_not_stop_the_others(tmp_path, monkeypatch):
     real = load._create_teasers
 
-    def explode_for_one(articles, pages):
+    def explode_for_one(articles, pages, **kwargs):
         if any(p.parsed.title == "Bad story" for p in pages):
             raise DatabaseError("injected")
-        return real(articles, pages)
+        return real(articles, pages, **kwargs)
 
     monkeypatch.setattr(load, "_create_teasers", explode_for_one)
     for name in ["Good one", "Bad story", "Good two"]:
@@ -237,3 +237,28 @@ def test_an_author_an_editor_created_under_another_slug_is_reused_not_duplicated
     run_import(write(tmp_path, "a.txt", page("A story by Jane", ["Text."])))
     assert Author.objects.filter(name="Jane Roe").count() == 1
     assert Article.objects.get().authors.get() == editor_made
+
+
+def test_a_page_is_read_whole_and_a_huge_file_only_up_to_the_cap(tmp_path, monkeypatch):
+    from articles.management.commands import import_articles
+
+    monkeypatch.setattr(import_articles, "MAX_PAGE_BYTES", 100)
+    for size in (0, 1, 99, 100, 250):
+        path = write(tmp_path, f"{size}.txt", b"x" * size)
+        assert import_articles._read_bytes(str(path)) == b"x" * min(size, 100)
+
+
+def test_read_ahead_keeps_the_order_and_raises_a_readers_error_after_the_pages_before_it():
+    from articles.management.commands.import_articles import read_ahead
+
+    for count in (0, 1, 25, 26, 401):
+        assert list(read_ahead(iter(range(count)))) == list(range(count))
+
+    def failing():
+        yield from range(30)
+        raise OSError("disk gone")
+
+    seen = []
+    with pytest.raises(OSError, match="disk gone"):
+        seen.extend(read_ahead(failing()))
+    assert seen == list(range(30))

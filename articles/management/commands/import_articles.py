@@ -18,8 +18,10 @@ HTML pages are told apart by their content, not their file names.
 from __future__ import annotations
 
 import contextlib
+import gc
 import glob
 import json
+import os
 import queue
 import sys
 import threading
@@ -27,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, time
 from pathlib import Path
+from time import sleep
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -69,7 +72,10 @@ class Command(BaseCommand):
         failures: list[tuple[str, str]] = []
         # A dry run does all the work inside one transaction and rolls it back; a real run commits
         # page by page (batch by batch), so an interrupted import keeps every page it finished.
-        with transaction.atomic() if options["dry_run"] else contextlib.nullcontext():
+        with (
+            _rare_garbage_collection(),
+            transaction.atomic() if options["dry_run"] else contextlib.nullcontext(),
+        ):
             pages = read_ahead(self._read_pages(files, failures, as_json=options["json"]))
             progress = tqdm(total=len(files), unit="page", file=sys.stderr, disable=None, leave=False)
             for result in import_pages(pages, options=import_options):
@@ -107,28 +113,54 @@ class Command(BaseCommand):
             raise CommandError(f"{len(failures)} page(s) could not be imported", returncode=1)
 
 
-def read_ahead(items: Iterator[SavedPage], depth: int = 400) -> Iterator[SavedPage]:
+def read_ahead(items: Iterator[SavedPage], depth: int = 400, chunk: int = 25) -> Iterator[SavedPage]:
     """Yield `items`, produced by a background thread up to `depth` ahead.
 
     Reading and parsing run in Python while the database works on the previous batch (the driver
-    releases the GIL while it waits), so the two use both cores instead of taking turns.
+    releases the GIL while it waits), so the two use both cores instead of taking turns. Items
+    cross over `chunk` at a time: one hand-over per page cost ~0.5 s of CPU per 10,000 pages in
+    lock and GIL traffic between the two threads.
     """
-    buffer: queue.Queue = queue.Queue(maxsize=depth)
+    buffer: queue.Queue = queue.Queue(maxsize=max(1, depth // chunk))
     done = object()
 
     def produce() -> None:
+        batch: list = []
         try:
             for item in items:
-                buffer.put(item)
+                batch.append(item)
+                if len(batch) >= chunk:
+                    buffer.put(batch)
+                    batch = []
+                    # Let go of the GIL: the loader's thread wants it back after every database
+                    # reply, and a parser that keeps it delays the whole pipeline.
+                    sleep(0)
         except BaseException as error:  # handed to the consumer, which re-raises it
-            buffer.put(error)
+            batch.append(error)
+        buffer.put(batch)
         buffer.put(done)
 
     threading.Thread(target=produce, daemon=True, name="import-reader").start()
-    while (item := buffer.get()) is not done:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
+    while (batch := buffer.get()) is not done:
+        for item in batch:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+
+@contextlib.contextmanager
+def _rare_garbage_collection() -> Iterator[None]:
+    """Run Python's cycle collector every 50,000 net allocations instead of every 700, for the run.
+
+    An import allocates millions of short-lived objects that reference counting frees; the cycle
+    collector found nothing to free in them but spent ~0.25 s of a 10,000-page run (3%) walking
+    the pages held in the read-ahead buffer. Cycles are still collected, just less often."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(50_000, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 def _published_option(value: str) -> datetime:
@@ -163,4 +195,10 @@ def _read_bytes(path: str) -> bytes:
     if path == "-":
         return sys.stdin.buffer.read(MAX_PAGE_BYTES + 1)[:MAX_PAGE_BYTES]
     with open(path, "rb") as handle:
+        # read(n) allocates n bytes before reading: asking for the 20 MB cap made every page a
+        # 20 MB allocation (mmap, page fault, mremap: 0.25 s of system time per 10,000 pages).
+        size = os.fstat(handle.fileno()).st_size
+        if 0 < size < MAX_PAGE_BYTES:
+            data = handle.read(size + 1)  # one more byte: a file that grew since is read on
+            return data if len(data) <= size else data + handle.read(MAX_PAGE_BYTES - len(data))
         return handle.read(MAX_PAGE_BYTES)

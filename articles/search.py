@@ -1,72 +1,121 @@
 """Full-text search over the public archive: the logic behind /search/ and its feed.
 
-Everything starts from `Article.objects.published()`, the one gate for what readers see.
+Everything starts from `Article.objects.published()`, the one gate for what readers see: its
+WHERE clause (with the reader's author/section/date filters) is compiled by the ORM once per
+search and embedded in the SQL below, so the gate is never spelled out twice.
 
 Cost model (measured, bench/RESULTS.md "## Search"): the stored body vector is ~5 KB and TOASTed,
 so every row whose `search_vector` PostgreSQL must *read* (to rank it, or to test it outside the
-GIN index) costs tens of µs; ranking or counting every match of a common word takes seconds on a
-large archive. So the page never reads body vectors in bulk:
+GIN index) costs ~10 µs; ranking or counting every match of a common word takes seconds on a
+large archive. A heap row visited costs ~1-2 µs, a posting in a bitmap ~0.1 µs, planning ~0.3 ms
+per text condition, and an ORM query ~1 ms of Python to build. So a results page runs two SQL
+statements, each bounded in the rows it visits, written here rather than composed by the ORM:
+
+1. The census (`census_statement`): count, capped at COUNT_CAP ("1,000+"), and the section, year
+   and author facets, from one sample of at most COUNT_CAP + 1 matches. Title/summary matches are
+   taken first, from the small `search_vector_head` GIN index; the big body index is only read
+   when those are too few (a word in half the archive's bodies is in ~3% of its headlines: the
+   sample then costs 27,000 postings instead of 500,000 at 1M stories). When the census holds
+   every match (≤ COUNT_CAP), or every headline match, it hands their ids over in order.
+2. The page (`page_statement`): the ids of results start..stop and those rows with highlighted
+   snippets (`ts_headline` re-parses each document, so only the shown rows pay for it). Cut from
+   the census's ids when it has them; otherwise it matches again, bounded as described below.
 
 Relevance, in two tiers (a total order, so pages are stable):
   1. the newest HEAD_CANDIDATES stories matching in title or summary, scored by the small,
      inline `search_vector_head`:
          score = ts_rank(search_vector_head, q) * (0.5 + 0.5 * exp(-age_days / RECENCY_DAYS))
-     (a story loses at most half its weight to age; undated stories count as old);
-  2. then the stories that match only in the body, newest first.
-Counts are exact up to COUNT_CAP and shown as "1,000+" beyond; the same ≤ COUNT_CAP rows feed
-the section and year facets (and the author facet), so facets say "sample" when capped.
-Snippets (`ts_headline`, which re-parses each document) are computed for the shown page only.
+     (a story loses at most half its weight to age; undated stories count as old). For a word
+     in thousands of headlines they are gathered window by window, newest first
+     (`_head_windows`), each window a bitmap AND of the head index with a date range.
+  2. then the stories that match only in the body (or are older head matches), newest first.
+Date sorts: with ≤ COUNT_CAP matches every match is sorted (the census's ids); beyond that the
+date index is walked, which finds a page quickly because matches are dense.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from functools import cached_property
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connections, router, transaction
-from django.db.models import (
-    Count,
-    DateTimeField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    OuterRef,
-    Q,
-    QuerySet,
-)
+from django.db.models import BooleanField, Exists, F, FloatField, Func, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.dates import MONTHS_AP
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from articles.models import Article, ArticleAuthor
-from articles.search_extras import headline, render_snippet, suggest, text_fragment
+from articles.models import Article, ArticleAuthor, Section
+from articles.search_extras import (
+    HEADLINE_OPTIONS,
+    START_SEL,
+    STOP_SEL,
+    render_snippet,
+    suggest,
+    text_fragment,
+)
 from articles.search_extras import refresh_vocabulary as refresh_vocabulary
 from articles.search_query import ParsedQuery
 from authors.models import Author
 
 CONFIG = "english"
 PAGE_SIZE = 10
-HEAD_CANDIDATES = 500
+HEAD_CANDIDATES = 200
 COUNT_CAP = 1_000
 FACET_LIMIT = 8
 RECENCY_DAYS = 5 * 365
+# Tier-1 candidates of a word in more than HEAD_WINDOWS_FROM headlines (the planner's estimate)
+# are read window by window, newest first (`_head_windows`); below that, reading all its
+# headline matches is cheaper than ANDing a date range (measured at 100k and 1M stories).
+HEAD_WINDOWS_FROM = 5_000
+HEAD_WINDOW_SECONDS = 600  # how long a process keeps the archive's date histogram
 SORTS = ("relevance", "newest", "oldest")
 NEWEST = (F("published_at").desc(nulls_last=True), F("id").desc())
-OLDEST = (F("published_at").asc(nulls_last=True), F("id").asc())
 STOP_WORDS_ONLY = (
     "Your search has only very common words (such as “the” or “and”), which are not indexed. "
     "Try a more specific word."
 )
+TSQUERY = "websearch_to_tsquery('english'::regconfig, %s)"
+# The recency factor in double precision (numeric exp() cost ~3 µs a row, 1.5 ms for 500
+# candidates). %s is RECENCY_DAYS; the exponent is capped so a story thousands of years old
+# cannot underflow exp().
 RECENCY_SQL = (
-    "COALESCE(0.5 + 0.5 * exp(-greatest(extract(epoch FROM now() - articles_article.published_at), 0)"
-    " / 86400.0 / %s), 0.5)"
+    "COALESCE(0.5 + 0.5 * exp(-least(greatest(extract(epoch FROM now() - {published_at})::float8, 0)"
+    " / (86400.0 * %s), 700)), 0.5)"
 )
+# Date orders. The "unindexed" ones (`+ interval '0'`) stop the planner from walking the date
+# index: on a rare word that walk would test the body vector of nearly every story (the
+# rare-term trap); a bitmap scan of the matches and a sort is then far cheaper.
+ORDERS = {
+    ("newest", True): "published_at DESC NULLS LAST, id DESC",
+    ("oldest", True): "published_at ASC NULLS LAST, id ASC",
+    ("newest", False): "published_at + interval '0' DESC NULLS LAST, id DESC",
+    ("oldest", False): "published_at + interval '0' ASC NULLS LAST, id ASC",
+}
+# A match test outside the GIN index reads a TOASTed 5 KB vector per row, a cost the planner does
+# not see: with sequential scans allowed, "LIMIT 1001" over a common word reads thousands of them.
+# The census has no use for an ordered index walk either (same trap), so it gets bitmap scans
+# only. work_mem keeps a bitmap of 100,000+ postings exact (a lossy page is re-tested row by row
+# against the 5 KB vector). JIT compilation costs more than any of these short queries; parallel
+# workers would also break the "tiers in order" guarantee of the page statement's UNION ALL.
+PAGE_SETTINGS = (
+    "enable_seqscan = off",
+    "jit = off",
+    "max_parallel_workers_per_gather = 0",
+    "work_mem = '32MB'",
+)
+CENSUS_SETTINGS = (*PAGE_SETTINGS, "enable_indexscan = off")
+SNIPPET_BEFORE, SNIPPET_LENGTH = 150, 600  # the body window ts_headline parses (characters)
+# Columns the results page shows (the rest of the row stays deferred).
+PAGE_COLUMNS = "a.id, a.title, a.slug, a.summary, a.published_at, a.byline, a.section_id"
 
 
 @dataclass
@@ -79,6 +128,18 @@ class Hit:
     def url(self) -> str:
         return self.article.get_absolute_url() + self.fragment
 
+    @cached_property
+    def dates(self) -> dict[str, str]:
+        """{"iso": ISO 8601, "text": "June 1, 2024"} in the current time zone (empty when undated):
+        what the `date:"c"` and `date:"N j, Y"` filters print, at a tenth of their cost (the two
+        filters were half of the result list's rendering time). A dict, because the template's
+        lookup tries keys first (`hit.dates.0` on a tuple costs a dir() call)."""
+        published = self.article.published_at
+        if published is None:
+            return {"iso": "", "text": ""}
+        local = timezone.localtime(published)
+        return {"iso": local.isoformat(), "text": f"{MONTHS_AP[local.month]} {local.day}, {local.year}"}
+
 
 @dataclass
 class Facets:
@@ -88,16 +149,30 @@ class Facets:
     sampled: bool = False
 
 
+@dataclass(frozen=True)
+class Statement:
+    """One SELECT with the planner settings it needs. Sent as one string ("SET LOCAL …; SELECT"),
+    which PostgreSQL runs as one implicit transaction: one round trip, and the settings end with
+    the statement."""
+
+    sql: str
+    params: tuple
+    settings: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "".join(f"SET LOCAL {setting}; " for setting in self.settings) + self.sql
+
+
 @dataclass
 class Search:
-    """One search: the parsed query and filters, with its match set built lazily."""
+    """One search: the parsed query and filters."""
 
     parsed: ParsedQuery
     sort: str = "relevance"
     messages: list[str] = field(default_factory=list)
     page_url: str = ""  # set by the feed
-    # One database alias for all of a search's queries (a read replica when there are some), so
-    # its planner setting and its transaction cover every query (run_search).
+    # One database alias for all of a search's queries (a read replica when there are some).
     db: str = ""
 
     def __post_init__(self) -> None:
@@ -110,36 +185,43 @@ class Search:
     def active(self) -> bool:
         return bool(self.parsed.text or self.parsed.has_filters)
 
+    @property
+    def excludes(self) -> bool:
+        """`-word` in the query: a title/summary match may still fail on the body."""
+        return any(token.kind == "exclude" for token in self.parsed.tokens)
+
     def base(self) -> QuerySet:
         return filter_articles(Article.objects.using(self.db).published(), self.parsed)
 
     def matches(self) -> QuerySet:
+        """Every match, through the ORM (tests and the benchmark's references; the page uses
+        the statements below)."""
         queryset = self.base()
         return queryset.filter(search_vector=self.tsquery) if self.parsed.text else queryset
 
-    def head_matches(self) -> QuerySet:
-        """Matches in title or summary. Without exclusions a head match is a full match, so the
-        body vector is not read; `-word` must still be checked against the body."""
-        queryset = self.base().filter(search_vector_head=self.tsquery)
-        if any(token.kind == "exclude" for token in self.parsed.tokens):
-            queryset = queryset.filter(search_vector=self.tsquery)
-        return queryset
+    @cached_property
+    def where(self) -> tuple[str, tuple]:
+        """The gate and filters as SQL over the unaliased `articles_article` table."""
+        queryset = self.base()
+        compiler = queryset.query.get_compiler(using=self.db)
+        sql, params = compiler.compile(queryset.query.where)
+        return sql, tuple(params)
 
     def has_lexemes(self) -> bool:
         """False when the text is only stop words or punctuation (Postgres would match nothing)."""
         if not self.parsed.text:
             return True
         with connections[self.db].cursor() as cursor:
-            cursor.execute("SELECT numnode(websearch_to_tsquery(%s, %s))", [CONFIG, self.parsed.text])
+            cursor.execute(f"SELECT numnode({TSQUERY})", [self.parsed.text])
             return cursor.fetchone()[0] > 0
 
 
 def filter_articles(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
-    """Apply author/section/date filters; names match case-insensitively, by name or slug."""
+    """Apply author/section/date filters; names match case-insensitively, by name or slug.
+    Sections and authors are subqueries, not joins, so `Search.where` stands on its own."""
     if parsed.section:
-        queryset = queryset.filter(
-            Q(section__name__iexact=parsed.section) | Q(section__slug=slugify(parsed.section))
-        )
+        sections = Section.objects.filter(Q(name__iexact=parsed.section) | Q(slug=slugify(parsed.section)))
+        queryset = queryset.filter(AnyOf(F("section_id"), ArraySubquery(sections.values("pk"))))
     if parsed.author:
         authors = Author.objects.filter(Q(name__icontains=parsed.author) | Q(slug=slugify(parsed.author)))
         by_author = ArticleAuthor.objects.filter(article=OuterRef("pk"), author__in=authors.values("pk"))
@@ -152,107 +234,386 @@ def filter_articles(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
     return queryset
 
 
+class AnyOf(Func):
+    """`expression = ANY(array)`. Unlike `IN (subquery)`, which the planner turns into a join, an
+    array computed up front is an index condition: a section filter becomes one more bitmap
+    ANDed with the text match (10,000 rows visited → 400 for a 10% word in one section)."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
 def _day_start(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def count_and_facets(search: Search) -> tuple[int, bool, Facets]:
-    """(count, capped, facets) from one pass over at most COUNT_CAP + 1 matches."""
-    rows = list(
-        search.matches()
-        .order_by()  # the model's default ordering would sort every match before the LIMIT
-        .annotate(year=ExtractYear("published_at"))
-        .values_list("pk", "section__name", "section__slug", "year")[: COUNT_CAP + 1]
+# --- the census: count and facets ---
+
+
+@dataclass
+class Census:
+    total: int
+    capped: bool
+    facets: Facets
+    lexemes: int = 1  # query nodes left after stop words (0: only stop words)
+    # Every match's id in the search's date order when not capped; the headline matches' newest
+    # first when the census holds all of them (relevance only).
+    ordered: list[int] | None = None
+    heads: list[int] | None = None
+
+
+def _sample_sql(search: Search) -> tuple[str, tuple, bool]:
+    """The matches, title/summary matches first, each with a `head` flag. Under a LIMIT the
+    second branch of the UNION ALL only runs when the first found too few rows, so a very common
+    word never reads the big body index. Without `-exclusions` a head match is a full match,
+    hence the split."""
+    where, params = search.where
+    text = search.parsed.text
+    columns = "SELECT id, section_id, published_at, {head} AS head FROM articles_article WHERE "
+    if not text:
+        return columns.format(head="FALSE") + where, params, False
+    # One branch when a head match may fail (`-word`), or when a section or author filter keeps
+    # few of the headline matches: visiting thousands of them to keep a few hundred cost more
+    # than it saves (measured at 1M stories: 7 ms for 3,869 rows, 151 kept).
+    if search.excludes or search.parsed.section or search.parsed.author:
+        head = f"search_vector_head @@ {TSQUERY}"
+        return (
+            f"{columns.format(head=head)}{where} AND search_vector @@ {TSQUERY}",
+            (text, *params, text),
+            False,
+        )
+    return (
+        f"({columns.format(head='TRUE')}{where} AND search_vector_head @@ {TSQUERY}) UNION ALL "
+        f"({columns.format(head='FALSE')}{where} AND search_vector @@ {TSQUERY} "
+        f"AND NOT search_vector_head @@ {TSQUERY})",
+        (*params, text, *params, text, text),
+        True,
     )
-    capped = len(rows) > COUNT_CAP
-    rows = rows[:COUNT_CAP]
-    sections = Counter((name, slug) for _, name, slug, _ in rows if name)
-    years = Counter(year for *_, year in rows if year)
-    authors = (
-        ArticleAuthor.objects.using(search.db)
-        .filter(article_id__in=[row[0] for row in rows])
-        .values_list("author__name", "author__slug")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "author__name")[:FACET_LIMIT]
-        if rows
-        else []
+
+
+def census_statement(search: Search, facets: bool = True) -> Statement:
+    """Count (to COUNT_CAP + 1) and, from the same ≤ COUNT_CAP rows, the three facets."""
+    sample, params, split = _sample_sql(search)
+    columns = ["(SELECT count(*) FROM found) AS total", f"numnode({TSQUERY}) AS lexemes"]
+    params = (*params, search.parsed.text)
+    if facets:
+        # Counts are grouped by id first and names joined after, so that only the few groups
+        # shown are looked up (row by row, these lookups were most of the census's time).
+        columns += [
+            "(SELECT json_agg(x ORDER BY x.n DESC, x.name) FROM ("
+            " SELECT s.name, s.slug, c.n FROM (SELECT section_id, count(*) AS n FROM sample GROUP BY 1) c"
+            " JOIN articles_section s ON s.id = c.section_id"
+            f" ORDER BY c.n DESC, s.name LIMIT {FACET_LIMIT}) x) AS sections",
+            "(SELECT json_agg(x ORDER BY x.year DESC) FROM ("
+            " SELECT extract(year FROM published_at AT TIME ZONE %s)::int AS year, count(*) AS n"
+            " FROM sample WHERE published_at IS NOT NULL GROUP BY 1) x) AS years",
+            # Only authors with at least the FACET_LIMIT-th largest count can be shown: join
+            # names for those (ties included), not for every author in the sample.
+            "(SELECT json_agg(x ORDER BY x.n DESC, x.name) FROM ("
+            " SELECT au.name, au.slug, c.n FROM bylines c JOIN authors_author au ON au.id = c.author_id"
+            f" WHERE c.n >= (SELECT n FROM bylines ORDER BY n DESC OFFSET {FACET_LIMIT - 1} LIMIT 1)"
+            f" OR (SELECT count(*) FROM bylines) < {FACET_LIMIT}"
+            f" ORDER BY c.n DESC, au.name LIMIT {FACET_LIMIT}) x) AS authors",
+        ]
+        params = (*params, timezone.get_current_timezone_name())
+        tables = (
+            ", bylines AS MATERIALIZED (SELECT author_id, count(*) AS n FROM articles_articleauthor"
+            " WHERE article_id = ANY(ARRAY(SELECT id FROM sample)) GROUP BY 1)"
+        )
+    else:
+        tables = ""
+    # With no more than COUNT_CAP matches the census has them all: it hands over their ids in
+    # order, and the page is cut from those (no second match test: a phrase re-checks every
+    # candidate's 5 KB body vector, ~10 µs each). Subqueries under CASE run only when needed.
+    order = ORDERS["oldest" if search.sort == "oldest" else "newest", True]
+    uncapped = f"(SELECT count(*) FROM found) <= {COUNT_CAP}"
+    columns.append(f"CASE WHEN {uncapped} THEN ARRAY(SELECT id FROM found ORDER BY {order}) END AS ordered")
+    if search.sort == "relevance":
+        # The headline matches too, newest first, whenever the census holds all of them: with
+        # the title/summary branch first, that is when it ended before the cap.
+        newest = ORDERS["newest", True]
+        complete = f"(SELECT count(*) FILTER (WHERE head) FROM found) <= {COUNT_CAP}" if split else uncapped
+        columns.append(
+            f"CASE WHEN {complete} THEN ARRAY(SELECT id FROM found WHERE head ORDER BY {newest}) END AS heads"
+        )
+    sql = (
+        f"WITH found AS MATERIALIZED ({sample} LIMIT {COUNT_CAP + 1}), "
+        f"sample AS MATERIALIZED (SELECT * FROM found LIMIT {COUNT_CAP}){tables} "
+        f"SELECT {', '.join(columns)}"
     )
-    facets = Facets(
-        sections=[{"name": n, "slug": s, "n": c} for (n, s), c in sections.most_common(FACET_LIMIT)],
-        authors=[{"name": n, "slug": s, "n": c} for n, s, c in authors],
-        years=[{"year": y, "n": c} for y, c in sorted(years.items(), reverse=True)],
+    # Without words there is no vector to protect: the planner's own choice is right.
+    return Statement(sql, params, CENSUS_SETTINGS if search.parsed.text else ("jit = off",))
+
+
+def census(search: Search, facets: bool = True) -> Census:
+    statement = census_statement(search, facets)
+    with _scope(search.db), connections[search.db].cursor() as cursor:
+        cursor.execute(statement.text, statement.params)
+        row = dict(zip((column[0] for column in cursor.description), cursor.fetchone(), strict=True))
+    capped = row["total"] > COUNT_CAP
+    found = Facets(
+        sections=_json(row.get("sections")),
+        authors=_json(row.get("authors")),
+        years=[item for item in _json(row.get("years")) if item["year"]],
         sampled=capped,
     )
-    return len(rows), capped, facets
-
-
-def dated(search: Search, capped: bool) -> QuerySet:
-    """Matches newest (or oldest) first. With few matches, sort them all: walking the date index
-    instead would read the body vector of every story on the way (the rare-term trap)."""
-    order = NEWEST if search.sort != "oldest" else OLDEST
-    matches = search.matches()
-    if capped or not search.parsed.text:
-        return matches.order_by(*order)
-    unindexed = ExpressionWrapper(F("published_at") + timedelta(0), output_field=DateTimeField())
-    key = unindexed.asc(nulls_last=True) if search.sort == "oldest" else unindexed.desc(nulls_last=True)
-    return matches.order_by(key, order[1])
-
-
-def ranked_heads(search: Search) -> QuerySet:
-    """Tier 1 of relevance: the newest HEAD_CANDIDATES title/summary matches, scored by the small
-    vector (module docstring). Bounded, so a word in thousands of headlines costs the same."""
-    recency = RawSQL(RECENCY_SQL, [RECENCY_DAYS], output_field=FloatField())
-    score = SearchRank(F("search_vector_head"), search.tsquery) * recency
-    candidates = search.head_matches().order_by(*NEWEST).values("pk")[:HEAD_CANDIDATES]
-    return (
-        Article.objects.using(search.db)
-        .filter(pk__in=candidates)
-        .annotate(score=score)
-        .order_by("-score", *NEWEST)
+    return Census(
+        min(row["total"], COUNT_CAP), capped, found, row["lexemes"], row["ordered"], row.get("heads")
     )
+
+
+def _json(value) -> list[dict]:
+    # psycopg2 decodes json columns itself; a driver that does not hands over the text.
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def count_and_facets(search: Search) -> tuple[int, bool, Facets]:
+    """(count, capped, facets) from one pass over at most COUNT_CAP + 1 matches."""
+    found = census(search)
+    return found.total, found.capped, found.facets
+
+
+def is_broad(search: Search) -> bool:
+    """More than COUNT_CAP matches? (decides how date sorts are planned; one bounded query)."""
+    return census(search, facets=False).capped
+
+
+# --- the page: ordered ids, then those rows with snippets ---
+
+
+def _head_candidates(search: Search) -> tuple[str, tuple]:
+    """Tier 1's candidates: the newest HEAD_CANDIDATES title/summary matches, with their head
+    vectors. One UNION ALL branch per date window, newest first, under one LIMIT: a later
+    window is only read when the earlier ones held too few. Each window sorts its matches
+    (`+ interval '0'`: no date-index walk, which visits ~20,000 rows to find 500 matches of a
+    word in 2.5% of headlines); for a common word the planner ANDs the head index with the
+    window's date range, so only the window's matches are visited, and for a rare one it reads
+    the few matches and filters them by date."""
+    where, params = search.where
+    text = search.parsed.text
+    match = f"search_vector_head @@ {TSQUERY}"
+    match_params: tuple = (text,)
+    if search.excludes:
+        match += f" AND search_vector @@ {TSQUERY}"
+        match_params = (text, text)
+    windows: list[tuple[str, tuple]] = []
+    newer: datetime | None = None
+    for bound in _head_windows(search):
+        if newer is None:
+            windows.append(("published_at >= %s", (bound,)))
+        else:
+            windows.append(("published_at >= %s AND published_at < %s", (bound, newer)))
+        newer = bound
+    if newer is None:
+        windows.append(("TRUE", ()))
+    else:
+        windows.append(("(published_at < %s OR published_at IS NULL)", (newer,)))
+    branches, branch_params = [], []
+    for condition, condition_params in windows:
+        branches.append(
+            f"(SELECT id, published_at, search_vector_head FROM articles_article "
+            f"WHERE {where} AND {match} AND {condition} "
+            f"ORDER BY {ORDERS['newest', False]} LIMIT {HEAD_CANDIDATES})"
+        )
+        branch_params += [*params, *match_params, *condition_params]
+    union = " UNION ALL ".join(branches)
+    return f"SELECT * FROM ({union}) windows LIMIT {HEAD_CANDIDATES}", tuple(branch_params)
+
+
+def _head_windows(search: Search) -> tuple[datetime, ...]:
+    """Window bounds for `_head_candidates`, newest first; none for a word in few headlines.
+    The first window is sized to hold ~1.5 × HEAD_CANDIDATES of the estimated matches if they
+    were spread evenly over the archive's stories, the second four times that (for an archive
+    whose recent stories use the word less). Results never depend on the bounds, only cost."""
+    estimate = _estimated_head_matches(search)
+    if estimate < HEAD_WINDOWS_FROM:
+        return ()
+    share = 1.5 * HEAD_CANDIDATES / estimate
+    histogram = _published_histogram(search.db)
+    if len(histogram) < 10:  # no statistics yet (a new archive): fixed ages instead
+        now = timezone.now()
+        return (now - timedelta(days=365), now - timedelta(days=4 * 365))
+    last = len(histogram) - 1
+    picked = {histogram[max(0, round(last * (1 - min(1.0, part))))] for part in (share, 4 * share)}
+    return tuple(sorted(picked, reverse=True))
+
+
+def _estimated_head_matches(search: Search) -> float:
+    """The planner's estimate of the search's title/summary matches (EXPLAIN: planning only,
+    ~0.3 ms; its statistics on `search_vector_head` are within a few % for common words)."""
+    where, params = search.where
+    sql = (
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM articles_article "
+        f"WHERE {where} AND search_vector_head @@ {TSQUERY}"
+    )
+    with connections[search.db].cursor() as cursor:
+        cursor.execute(sql, (*params, search.parsed.text))
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+_histograms: dict[str, tuple[float, list[datetime]]] = {}
+
+
+def _published_histogram(db: str) -> list[datetime]:
+    """The planner's equal-count histogram of `published_at` (pg_stats, kept by ANALYZE), oldest
+    first and up to now, kept by each process for HEAD_WINDOW_SECONDS."""
+    now = timezone.now()
+    cached = _histograms.get(db)
+    if cached and cached[0] > now.timestamp():
+        return cached[1]
+    with connections[db].cursor() as cursor:
+        cursor.execute(
+            "SELECT histogram_bounds::text::timestamptz[] FROM pg_stats WHERE schemaname = current_schema()"
+            " AND tablename = 'articles_article' AND attname = 'published_at'"
+        )
+        row = cursor.fetchone()
+    histogram = [bound for bound in (row[0] if row and row[0] else []) if bound <= now]
+    _histograms[db] = (now.timestamp() + HEAD_WINDOW_SECONDS, histogram)
+    return histogram
+
+
+def _ordered_ids(search: Search, start: int, stop: int, capped: bool) -> tuple[str, tuple]:
+    """A SELECT of the ids of results start..stop, in order."""
+    where, params = search.where
+    text = search.parsed.text
+    window = f"OFFSET {int(start)} LIMIT {int(stop - start)}"
+    if search.sort != "relevance":
+        match = f" AND search_vector @@ {TSQUERY}" if text else ""
+        order = ORDERS[search.sort, capped or not text]
+        return (
+            f"SELECT id FROM articles_article WHERE {where}{match} ORDER BY {order} {window}",
+            (*params, *((text,) if text else ())),
+        )
+    heads, head_params = _head_candidates(search)
+    recency = RECENCY_SQL.format(published_at="published_at")
+    # Append runs its branches in order and stops when the LIMIT is met: the body-only tier is
+    # not even started while the ranked heads fill the page.
+    sql = (
+        f"WITH heads AS MATERIALIZED ({heads}) "
+        "SELECT id FROM ("
+        f"(SELECT id FROM heads ORDER BY ts_rank(search_vector_head, {TSQUERY}) * {recency} DESC, "
+        f"{ORDERS['newest', True]}) "
+        "UNION ALL "
+        f"(SELECT id FROM articles_article WHERE {where} AND search_vector @@ {TSQUERY} "
+        f"AND id NOT IN (SELECT id FROM heads) ORDER BY {ORDERS['newest', capped]})"
+        f") tiers {window}"
+    )
+    return sql, (*head_params, text, RECENCY_DAYS, *params, text)
+
+
+def _rows_sql(ids_sql: str, search: Search, snippets: bool = True) -> tuple[str, tuple]:
+    """The rows whose ids `ids_sql` (an array) lists, in its order, with a snippet when there are
+    words. `ts_headline` is evaluated for these rows only."""
+    columns = f"{PAGE_COLUMNS}, s.name AS section_name, s.slug AS section_slug"
+    params: tuple = ()
+    if snippets and search.parsed.text:
+        # ts_headline over the summary and a window of the body around the first occurrence of
+        # the locator (parsing costs ~0.2 ms per 1,000 characters: the whole 4 KB body cost
+        # ~1.5 ms per story, a 600-character window ~0.13 ms, enough for two 35-word fragments;
+        # measured, bench/RESULTS.md). If the window
+        # misses, the snippet is the window's start, unhighlighted. Marker characters planted in
+        # the text are removed so that only ts_headline's own become <mark>.
+        columns += (
+            ", ts_headline('english'::regconfig, translate(concat_ws(E'\\n\\n', a.summary, "
+            f"substr(a.body, greatest(strpos(lower(a.body), %s) - {SNIPPET_BEFORE}, 1), {SNIPPET_LENGTH})),"
+            " %s, ''), "
+            f"{TSQUERY}, %s) AS snippet"
+        )
+        params = (_locator(search.parsed), START_SEL + STOP_SEL, search.parsed.text, HEADLINE_OPTIONS)
+    sql = (
+        f"SELECT {columns} FROM unnest({ids_sql}) WITH ORDINALITY AS p(id, ord) "
+        "JOIN articles_article a ON a.id = p.id LEFT JOIN articles_section s ON s.id = a.section_id "
+        "ORDER BY p.ord"
+    )
+    return sql, params
+
+
+def page_statement(
+    search: Search, start: int, stop: int, found: Census | bool, snippets: bool = True
+) -> Statement:
+    """Results start..stop of the search as rows with snippets, in one statement. `found` is the
+    census (or only whether it was capped): an uncapped census already holds every match in order,
+    and the page is cut from it."""
+    capped = found if isinstance(found, bool) else found.capped
+    by_ids = isinstance(found, Census) and (
+        found.ordered is not None or (search.sort == "relevance" and found.heads is not None)
+    )
+    if by_ids:
+        ids_sql, ids_params = _ordered_ids_from(search, start, stop, found)
+    else:
+        ids_sql, ids_params = _ordered_ids(search, start, stop, capped)
+    rows_sql, rows_params = _rows_sql(f"ARRAY({ids_sql})", search, snippets)
+    return Statement(rows_sql, (*rows_params, *ids_params), PAGE_SETTINGS)
+
+
+def hits_statement(ids: Sequence[int], search: Search) -> Statement:
+    """Given rows (by id, in that order) with snippets."""
+    rows_sql, rows_params = _rows_sql("%s::bigint[]", search)
+    return Statement(rows_sql, (*rows_params, list(ids)), PAGE_SETTINGS)
+
+
+def _ordered_ids_from(search: Search, start: int, stop: int, found: Census) -> tuple[str, tuple]:
+    """`_ordered_ids` from the census's ids: date sorts are a slice of them (uncapped); relevance
+    ranks the newest HEAD_CANDIDATES headline matches (fetched by id), then the rest newest
+    first: from the census's ids when it holds every match, else matched again."""
+    window = f"OFFSET {int(start)} LIMIT {int(stop - start)}"
+    if search.sort != "relevance":
+        return "SELECT unnest(%s::bigint[])", ((found.ordered or [])[start:stop],)
+    candidates = (found.heads or [])[:HEAD_CANDIDATES]
+    if found.ordered is not None:
+        chosen = set(candidates)
+        rest = [pk for pk in found.ordered if pk not in chosen]
+        if start >= len(candidates):
+            offset = start - len(candidates)
+            return "SELECT unnest(%s::bigint[])", (rest[offset : offset + stop - start],)
+        tier2 = "(SELECT id FROM unnest(%s::bigint[]) WITH ORDINALITY AS rest(id, ord) ORDER BY ord)"
+        tier2_params: tuple = (rest[: stop - len(candidates)],)
+    else:
+        where, params = search.where
+        tier2 = (
+            f"(SELECT id FROM articles_article WHERE {where} AND search_vector @@ {TSQUERY} "
+            f"AND id <> ALL(%s::bigint[]) ORDER BY {ORDERS['newest', True]})"
+        )
+        tier2_params = (*params, search.parsed.text, candidates)
+    recency = RECENCY_SQL.format(published_at="published_at")
+    sql = (
+        "SELECT id FROM ("
+        f"(SELECT id FROM articles_article WHERE id = ANY(%s::bigint[]) "
+        f"ORDER BY ts_rank(search_vector_head, {TSQUERY}) * {recency} DESC, {ORDERS['newest', True]}) "
+        f"UNION ALL {tier2}"
+        f") tiers {window}"
+    )
+    return sql, (candidates, search.parsed.text, RECENCY_DAYS, *tier2_params)
+
+
+def _hits(search: Search, statement: Statement) -> list[Hit]:
+    hits = []
+    for article in _fetch_articles(search.db, statement):
+        if article.section_id is not None:
+            article.section = Section(
+                id=article.section_id, name=article.section_name, slug=article.section_slug
+            )
+        raw = getattr(article, "snippet", "")
+        hits.append(Hit(article, render_snippet(raw), text_fragment(raw)) if raw else Hit(article))
+    return hits
+
+
+def page_hits(ids: Sequence[int], search: Search) -> list[Hit]:
+    """The given articles in order, with highlighted snippets: one query, for these rows only."""
+    return _hits(search, hits_statement(ids, search)) if ids else []
 
 
 def page_ids(search: Search, start: int, stop: int, capped: bool) -> list[int]:
     """The ids of results start..stop in the search's order."""
     if stop <= start:
         return []
-    if search.sort != "relevance":
-        return list(dated(search, capped).values_list("pk", flat=True)[start:stop])
-    heads = list(ranked_heads(search).values_list("pk", flat=True)[:HEAD_CANDIDATES])
-    ids = heads[start:stop]
-    if len(ids) < stop - start:
-        offset = max(0, start - len(heads))
-        body_only = dated(Search(search.parsed, "newest", db=search.db), capped).exclude(pk__in=heads)
-        ids += body_only.values_list("pk", flat=True)[offset : offset + stop - start - len(ids)]
-    return ids
-
-
-def is_broad(search: Search) -> bool:
-    """More than COUNT_CAP matches? (decides how `dated` sorts; one bounded query)."""
-    return search.matches().order_by().values("pk")[: COUNT_CAP + 1].count() > COUNT_CAP
-
-
-def rank_all(matches: QuerySet, tsquery: SearchQuery) -> QuerySet:
-    """The unbounded reference: full-vector ts_rank over every match (benchmarks and tests only)."""
-    recency = RawSQL(RECENCY_SQL, [RECENCY_DAYS], output_field=FloatField())
-    score = SearchRank(F("search_vector"), tsquery) * recency
-    return matches.annotate(score=score).order_by("-score", *NEWEST)
-
-
-def page_hits(ids: list[int], search: Search) -> list[Hit]:
-    """The page's articles in order, with highlighted snippets: one query, for these rows only."""
-    rows = Article.objects.using(search.db).filter(pk__in=ids).select_related("section").order_by()
-    rows = rows.defer("body", "search_vector", "search_vector_head")
-    if not search.parsed.text:
-        by_id = {article.pk: Hit(article) for article in rows}
-        return [by_id[pk] for pk in ids if pk in by_id]
-    snippet = headline(search.tsquery, _locator(search.parsed))
-    by_id = {article.pk: article for article in rows.annotate(snippet=snippet)}
-    return [
-        Hit(by_id[pk], render_snippet(by_id[pk].snippet), text_fragment(by_id[pk].snippet))
-        for pk in ids
-        if pk in by_id
-    ]
+    sql, params = _ordered_ids(search, start, stop, capped)
+    return [row[0] for row in _fetch(search.db, Statement(sql, params, PAGE_SETTINGS))]
 
 
 def _locator(parsed: ParsedQuery) -> str:
@@ -265,20 +626,54 @@ def _locator(parsed: ParsedQuery) -> str:
     return ""
 
 
-class _CountedIds:
-    """Paginator input with a known (capped) count: only the requested slice of ids is queried."""
+# --- running statements ---
 
-    def __init__(self, search: Search, total: int, capped: bool) -> None:
-        self.search, self.total, self.capped = search, total, capped
+
+@contextmanager
+def _scope(db: str) -> Iterator[None]:
+    """Outside a transaction a statement's SET LOCALs end with it. Inside one (tests, or a caller's
+    atomic block) they would last to its end: run in a savepoint and roll it back (reads only)."""
+    if not connections[db].in_atomic_block:
+        yield
+        return
+    with transaction.atomic(using=db):
+        yield
+        transaction.set_rollback(True, using=db)
+
+
+def _fetch(db: str, statement: Statement) -> list[tuple]:
+    with _scope(db), connections[db].cursor() as cursor:
+        cursor.execute(statement.text, statement.params)
+        return cursor.fetchall()
+
+
+def _fetch_articles(db: str, statement: Statement) -> list[Article]:
+    with _scope(db):
+        return list(Article.objects.raw(statement.text, statement.params, using=db))
+
+
+def rank_all(matches: QuerySet, tsquery: SearchQuery) -> QuerySet:
+    """The unbounded reference: full-vector ts_rank over every match (benchmarks and tests only)."""
+    recency = RawSQL(
+        RECENCY_SQL.format(published_at='"articles_article"."published_at"'),
+        [RECENCY_DAYS],
+        output_field=FloatField(),
+    )
+    score = SearchRank(F("search_vector"), tsquery) * recency
+    return matches.annotate(score=score).order_by("-score", *NEWEST)
+
+
+class _Counted:
+    """Paginator input of a known (capped) count: the page's rows come from `page_statement`."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
 
     def count(self) -> int:
         return self.total
 
     def __len__(self) -> int:
         return self.total
-
-    def __getitem__(self, key: slice) -> list[int]:
-        return page_ids(self.search, key.start or 0, key.stop or self.total, self.capped)
 
 
 @dataclass
@@ -293,25 +688,28 @@ class ResultsPage:
 
 def run_search(search: Search, page_number: int | str) -> ResultsPage:
     """Count, facet, order, paginate, highlight and suggest. Raises InvalidPage for a bad page."""
-    with transaction.atomic(using=search.db), connections[search.db].cursor() as cursor:
-        # A match test outside the GIN index reads a TOASTed 5 KB vector per row, a cost the
-        # planner does not see: without this, "LIMIT 1001" over a very common word picks a
-        # sequential scan that is several times slower than the bitmap index scan.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        return _run(search, page_number)
-
-
-def _run(search: Search, page_number: int | str) -> ResultsPage:
-    total, capped, facets = count_and_facets(search)
-    page = Paginator(_CountedIds(search, total, capped), PAGE_SIZE).page(page_number)
-    hits = page_hits(list(page.object_list), search)
+    found = census(search)
+    paginator = Paginator(_Counted(found.total), PAGE_SIZE)
+    number = paginator.validate_number(page_number)
+    start = (number - 1) * PAGE_SIZE
+    stop = min(start + PAGE_SIZE, found.total)
+    hits = _hits(search, page_statement(search, start, stop, found)) if stop > start else []
     suggestion = ""
-    if not total and search.parsed.text:
-        # Only a search that found nothing pays for these two look-ups.
-        if not search.has_lexemes():
+    if not found.total and search.parsed.text:
+        # Only a search that found nothing pays for the vocabulary look-up.
+        if not found.lexemes:
             search.messages.append(STOP_WORDS_ONLY)
         suggestion = suggest(search.parsed, search.db)
-    return ResultsPage(page, hits, total, capped, facets, suggestion)
+    return ResultsPage(
+        Page(hits, number, paginator), hits, found.total, found.capped, found.facets, suggestion
+    )
+
+
+def newest_articles(search: Search, count: int) -> list[Article]:
+    """The newest `count` matches (the search's feed): a census without facets, then one page."""
+    newest = Search(search.parsed, "newest", db=search.db)
+    found = census(newest, facets=False)
+    return [hit.article for hit in _hits(newest, page_statement(newest, 0, count, found, snippets=False))]
 
 
 def exact_title(search: Search) -> Article | None:
@@ -319,5 +717,10 @@ def exact_title(search: Search) -> Article | None:
     if not search.parsed.is_plain or search.parsed.has_filters:
         return None
     title = " ".join(token.raw for token in search.parsed.tokens)
-    found = list(Article.objects.published().filter(title__iexact=title).only("slug")[:2])
+    where, params = search.where
+    sql = (
+        f"SELECT id, slug, title FROM articles_article WHERE {where} "
+        "AND upper(title::text) = upper(%s) LIMIT 2"  # the article_title_upper_idx expression
+    )
+    found = list(Article.objects.raw(sql, (*params, title), using=search.db))
     return found[0] if len(found) == 1 else None

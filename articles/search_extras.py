@@ -8,10 +8,7 @@ import html
 import re
 from urllib.parse import quote
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection, connections, transaction
-from django.db.models import F, Func, Value
-from django.db.models.functions import Greatest, Lower, StrIndex, Substr
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.search_query import ParsedQuery, edit_distance
@@ -24,31 +21,12 @@ START_SEL, STOP_SEL = "\ue000", "\ue001"
 _MARKED_RUN = re.compile(f"{START_SEL}([^{STOP_SEL}]*){STOP_SEL}([^\n{START_SEL}]*)")
 
 
-WINDOW_BEFORE, WINDOW_LENGTH = 300, 1200
-
-
-def headline(tsquery: SearchQuery, locator: str = "") -> SearchHeadline:
-    """ts_headline over the summary and a window of the body around the first occurrence of
-    `locator` (the whole 4 KB body otherwise costs ~1.5 ms per story to re-parse). Annotate only a
-    page of rows. If the window misses, the snippet is the window's start, unhighlighted."""
-    body = F("body")
-    if locator:
-        found = StrIndex(Lower("body"), Value(locator.lower()))
-        start = Greatest(found - WINDOW_BEFORE, Value(1))
-        body = Substr("body", start, WINDOW_LENGTH)
-    document = Func(Value("\n\n"), F("summary"), body, function="concat_ws")
-    cleaned = Func(document, Value(START_SEL + STOP_SEL), Value(""), function="translate")
-    return SearchHeadline(
-        cleaned,
-        tsquery,
-        config=CONFIG,
-        start_sel=START_SEL,
-        stop_sel=STOP_SEL,
-        max_words=35,
-        min_words=15,
-        max_fragments=2,
-        fragment_delimiter=" … ",
-    )
+# ts_headline's options (the page statement in articles/search.py calls it in SQL): the markers
+# above, about a sentence or two, and up to two fragments around the matches.
+HEADLINE_OPTIONS = (
+    f"StartSel='{START_SEL}', StopSel='{STOP_SEL}', MaxWords=35, MinWords=15, MaxFragments=2, "
+    "FragmentDelimiter=' … '"
+)
 
 
 def render_snippet(raw_snippet: str) -> SafeString:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from articles.forms import SORT_LABELS, SearchForm
 from articles.models import Article
-from articles.search import COUNT_CAP, SORTS, ResultsPage, Search, exact_title, is_broad, page_ids, run_search
+from articles.search import COUNT_CAP, SORTS, ResultsPage, Search, exact_title, newest_articles, run_search
 from articles.search_query import ParsedQuery
 
 FEED_SIZE = 20
@@ -44,13 +45,14 @@ def search(request: HttpRequest) -> HttpResponse:
         results = run_search(query, page_number)
     except InvalidPage as error:
         raise Http404("No such page of results") from error
-    _link_facets(request.GET, results)
+    links = _Links(request.GET, reverse("search"))
     context |= {
         "results": results,
-        "chips": chips(request.GET, query.parsed, form),
-        "sort_links": _sort_links(request.GET, query.sort),
-        "suggestion_url": _with(request.GET, q=results.suggestion) if results.suggestion else "",
-        "facet_sample": COUNT_CAP,
+        "facet_groups": _facet_groups(links, results),
+        "chips": chips(links, query.parsed, form),
+        "sort_links": _sort_links(links, query.sort),
+        "suggestion_url": links.to(q=results.suggestion) if results.suggestion else "",
+        "facet_sample": f"{COUNT_CAP:,}",
         **_page_links(request.GET, results),
     }
     return _noindex(render(request, "articles/search.html", context))
@@ -76,13 +78,23 @@ def _meta(request: HttpRequest, query: Search, feed_url: str) -> dict:
     }
 
 
-def _link_facets(params: QueryDict, results: ResultsPage) -> None:
-    for item in results.facets.sections:
-        item["url"] = _with(params, section=item["slug"])
-    for item in results.facets.authors:
-        item["url"] = _with(params, author=item["slug"])
-    for item in results.facets.years:
-        item["url"] = _with(params, after=f"{item['year']}-01-01", before=f"{item['year']}-12-31")
+def _facet_groups(links: _Links, results: ResultsPage) -> list[dict]:
+    """The facets as the template shows them: a heading and items with link, label and count.
+    Labels, links and counts are made here: one template loop instead of two includes, a third
+    loop and a number filter per item (~0.5 ms of a ~4 ms render, measured at 100k)."""
+    facets = results.facets
+    for item in facets.sections:
+        item |= {"url": links.to(section=item["slug"]), "label": item["name"]}
+    for item in facets.authors:
+        item |= {"url": links.to(author=item["slug"]), "label": item["name"]}
+    for item in facets.years:
+        after, before = f"{item['year']}-01-01", f"{item['year']}-12-31"
+        item |= {"url": links.to(after=after, before=before), "label": item["year"]}
+    groups = [("Section", facets.sections), ("Author", facets.authors), ("Year", facets.years)]
+    for _title, items in groups:
+        for item in items:
+            item["count"] = f"{item['n']:,}"
+    return [{"title": title, "items": items} for title, items in groups if items]
 
 
 def _page_links(params: QueryDict, results: ResultsPage) -> dict[str, str]:
@@ -96,36 +108,43 @@ def _page_links(params: QueryDict, results: ResultsPage) -> dict[str, str]:
     return links
 
 
-def chips(params: QueryDict, parsed: ParsedQuery, form: SearchForm) -> list[dict[str, str]]:
+def chips(links: _Links, parsed: ParsedQuery, form: SearchForm) -> list[dict[str, str]]:
     """One removable chip per parsed part of the query and per filter field."""
     found = []
     for index, token in enumerate(parsed.tokens):
         if token.kind in CHIP_LABELS:
             label = CHIP_LABELS[token.kind].format(token.value)
-            found.append({"label": label, "url": _with(params, q=parsed.without(index))})
+            found.append({"label": label, "url": links.to(q=parsed.without(index))})
     cleaned = getattr(form, "cleaned_data", {})
     for name in FILTER_FIELDS:
         if cleaned.get(name):
             label = CHIP_LABELS[name].format(cleaned[name])
-            found.append({"label": label, "url": _with(params, **{name: ""})})
+            found.append({"label": label, "url": links.to(**{name: ""})})
     return found
 
 
-def _sort_links(params: QueryDict, current: str) -> list[dict[str, str | bool]]:
+def _sort_links(links: _Links, current: str) -> list[dict[str, str | bool]]:
     return [
-        {"label": SORT_LABELS[sort], "url": _with(params, sort=sort), "current": sort == current}
-        for sort in SORTS
+        {"label": SORT_LABELS[sort], "url": links.to(sort=sort), "current": sort == current} for sort in SORTS
     ]
 
 
-def _with(params: QueryDict, **changes: str) -> str:
-    """This search's URL with `changes` applied (empty values removed) and back on page 1."""
-    # Plain lists, not QueryDict.copy() (a deepcopy): a results page builds ~40 of these links.
-    pairs = {name: values for name, values in params.lists() if name != "page" and name not in changes}
-    pairs |= {name: [value] for name, value in changes.items() if value}
-    encoded = urlencode(pairs, doseq=True)
-    path = reverse("search")
-    return f"{path}?{encoded}" if encoded else path
+@dataclass
+class _Links:
+    """Links to this search with a change: the request's parameters and the page's path, resolved
+    once (reverse() costs ~20 µs, and a results page builds ~40 of these links)."""
+
+    params: QueryDict
+    path: str
+
+    def to(self, **changes: str) -> str:
+        """This search's URL with `changes` applied (empty values removed) and back on page 1."""
+        # Plain lists, not QueryDict.copy() (a deepcopy).
+        kept = self.params.lists()
+        pairs = {name: values for name, values in kept if name != "page" and name not in changes}
+        pairs |= {name: [value] for name, value in changes.items() if value}
+        encoded = urlencode(pairs, doseq=True)
+        return f"{self.path}?{encoded}" if encoded else self.path
 
 
 def _feed_url(request: HttpRequest) -> str:
@@ -157,11 +176,7 @@ class SearchFeed(Feed):
     def items(self, obj: Search) -> list[Article]:
         if not obj.active:
             return list(Article.objects.published().for_listing()[:FEED_SIZE])
-        if not obj.has_lexemes():
-            return []
-        ids = page_ids(obj, 0, FEED_SIZE, is_broad(obj))
-        by_id = Article.objects.select_related("section").defer("body", "search_vector").in_bulk(ids)
-        return [by_id[pk] for pk in ids if pk in by_id]
+        return newest_articles(obj, FEED_SIZE)
 
     def item_title(self, item: Article) -> str:
         return item.title

@@ -261,3 +261,153 @@ def test_snippet_finds_a_match_deep_in_a_long_body(db):
     article = ArticleFactory(summary="", body=f"{filler}\n\nAt last the kremlins spoke.")
     [hit] = page_hits([article.pk], run("kremlin"))
     assert "<mark>kremlins</mark>" in hit.snippet
+
+
+# --- bounded work: the census's sample, the head windows, the planner settings ---
+
+
+def test_the_census_counts_body_matches_after_title_matches(archive, monkeypatch):
+    # "kremlin" is in one title and two bodies: with room for all, every match is counted…
+    assert count_and_facets(run("kremlin"))[:2] == (3, False)
+    # …and with a cap of one, the title match fills the sample before any body is read.
+    monkeypatch.setattr(search_module, "COUNT_CAP", 1)
+    total, capped, facets = count_and_facets(run("kremlin"))
+    assert (total, capped) == (1, True)
+    assert [item["year"] for item in facets.years] == [2024]
+
+
+@pytest.fixture
+def headlines(db):
+    """Eight stories with "kremlin" in the title (one also in the summary), a year apart, plus
+    two that mention it in the body only."""
+    stories = [
+        ArticleFactory(title=f"Kremlin story {year}", summary="", body="Text.", published_at=at(year))
+        for year in range(2010, 2018)
+    ]
+    ArticleFactory(title="Kremlin and more", summary="The kremlin again.", body="", published_at=at(2012, 3))
+    ArticleFactory(title="Undated kremlin", summary="", body="", published_at=None)
+    for year in (2011, 2016):
+        ArticleFactory(title=f"Other {year}", summary="", body="The kremlin spoke.", published_at=at(year))
+    return stories
+
+
+def reference_order(search: Search) -> list[int]:
+    """Relevance by definition (module docstring), computed the slow way with the ORM."""
+    from django.db.models import FloatField
+    from django.db.models.expressions import RawSQL
+
+    heads = list(
+        search.base()
+        .filter(search_vector_head=search.tsquery)
+        .order_by(*search_module.NEWEST)
+        .values_list("pk", flat=True)[: search_module.HEAD_CANDIDATES]
+    )
+    recency = RawSQL(
+        search_module.RECENCY_SQL.format(published_at='"articles_article"."published_at"'),
+        [search_module.RECENCY_DAYS],
+        output_field=FloatField(),
+    )
+    from django.contrib.postgres.search import SearchRank
+    from django.db.models import F
+
+    ranked = (
+        Article.objects.filter(pk__in=heads)
+        .annotate(score=SearchRank(F("search_vector_head"), search.tsquery) * recency)
+        .order_by("-score", *search_module.NEWEST)
+        .values_list("pk", flat=True)
+    )
+    rest = search.matches().exclude(pk__in=heads).order_by(*search_module.NEWEST).values_list("pk", flat=True)
+    return [*ranked, *rest]
+
+
+@pytest.mark.parametrize(
+    "bounds",
+    [
+        (),  # one window: everything
+        (at(2016, 1, 1),),
+        (at(2017, 1, 1), at(2015, 1, 1), at(2012, 1, 1)),
+        (at(2030, 1, 1), at(2029, 1, 1)),  # windows with nothing in them
+        (at(2011, 1, 1),),
+    ],
+)
+@pytest.mark.parametrize("candidates", [3, 500])
+def test_relevance_does_not_depend_on_the_head_windows(headlines, monkeypatch, bounds, candidates):
+    monkeypatch.setattr(search_module, "HEAD_CANDIDATES", candidates)
+    monkeypatch.setattr(search_module, "_head_windows", lambda search: bounds)
+    search = run("kremlin")
+    expected = reference_order(search)
+    assert len(expected) == 12
+    assert page_ids(search, 0, 100, False) == expected
+    assert page_ids(search, 0, 100, True) == expected
+    # Page by page too: the tiers' seam falls inside a page for 3 candidates.
+    assert [pk for start in range(0, 12, 5) for pk in page_ids(search, start, start + 5, False)] == expected
+
+
+def test_head_windows_only_for_words_in_many_headlines(headlines, monkeypatch):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    search_module._histograms.clear()
+    assert search_module._head_windows(run("kremlin")) == ()  # ten headlines: read them all
+    monkeypatch.setattr(search_module, "_estimated_head_matches", lambda search: 100_000.0)
+    bounds = search_module._head_windows(run("kremlin"))
+    assert len(bounds) in (1, 2) and list(bounds) == sorted(bounds, reverse=True)
+    search_module._histograms.clear()
+
+
+def test_planner_settings_do_not_outlive_the_search(archive):
+    from django.db import connection
+
+    search_module.run_search(run("kremlin"), 1)
+    search_module.run_search(run("kremlin", "newest"), 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')")
+        assert cursor.fetchone() == ("on", "on")
+
+
+@pytest.mark.parametrize("candidates", [3, 500])
+def test_pages_cut_from_the_census_follow_the_same_order(headlines, monkeypatch, candidates):
+    # Twelve matches: the census holds them all, and run_search cuts pages from its ids instead
+    # of matching again. Same order as the statements that match (page_ids) and the definition.
+    monkeypatch.setattr(search_module, "HEAD_CANDIDATES", candidates)
+    monkeypatch.setattr(search_module, "PAGE_SIZE", 5)
+    for sort in ("relevance", "newest", "oldest"):
+        search = run("kremlin", sort)
+        found = search_module.census(search)
+        assert not found.capped and len(found.ordered) == 12
+        pages = [search_module.run_search(run("kremlin", sort), number).hits for number in (1, 2, 3)]
+        shown = [hit.article.pk for page in pages for hit in page]
+        assert shown == page_ids(search, 0, 100, False) == page_ids(search, 0, 100, True)
+        if sort == "relevance":
+            assert shown == reference_order(search)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata"])
+def test_hit_dates_print_what_the_date_filter_prints(zone):
+    from django.template.defaultfilters import date as date_filter
+
+    from articles.search import Hit
+
+    with timezone.override(zone):
+        for when in (at(2024, 9, 1), at(2001, 3, 31), timezone.make_aware(datetime(2020, 1, 1, 2, 30))):
+            hit = Hit(Article(published_at=when))
+            assert hit.dates == {"iso": date_filter(when, "c"), "text": date_filter(when, "N j, Y")}
+    assert Hit(Article(published_at=None)).dates == {"iso": "", "text": ""}
+
+
+@pytest.mark.parametrize("cap", [11, 5])
+def test_capped_pages_rank_the_census_headlines_or_match_again(headlines, monkeypatch, cap):
+    # Twelve matches, ten in headlines. Cap 11: capped, but the census holds every headline match
+    # and the page ranks those by id; cap 5: it does not, and the page matches them again.
+    monkeypatch.setattr(search_module, "COUNT_CAP", cap)
+    monkeypatch.setattr(search_module, "PAGE_SIZE", 5)
+    monkeypatch.setattr(search_module, "HEAD_CANDIDATES", 3)
+    found = search_module.census(run("kremlin"))
+    assert found.capped and found.ordered is None
+    assert (found.heads is not None) == (cap == 11)
+    pages = range(1, (cap - 1) // 5 + 2)  # the capped count (cap) decides how many pages there are
+    shown = [
+        hit.article.pk for number in pages for hit in search_module.run_search(run("kremlin"), number).hits
+    ]
+    assert shown == reference_order(run("kremlin"))[:cap]

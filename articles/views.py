@@ -122,17 +122,26 @@ class HomeView(ReaderPageMixin, ListView):
 
 
 def _public_story(request: HttpRequest, slug: str) -> Article | None:
-    """The public story at `slug`, fetched once per request: its row gives the ETag and
-    Last-Modified, so a revalidation costs this one query, and a full render reuses it."""
+    """The public story at `slug`, fetched once per request and shared by the ETag, Last-Modified
+    and the page."""
     if not hasattr(request, "_public_story"):
         request._public_story = Article.objects.published().story_row().filter(slug=slug).first()
     return request._public_story
 
 
 def _article_last_modified(request: HttpRequest, slug: str) -> datetime | None:
-    """Last-Modified of a public story; none for a preview, which is never cached."""
-    story = _public_story(request, slug)
-    return story.updated_at if story else None
+    """Last-Modified of a public story; none for a preview, which is never cached.
+
+    A revalidation (If-None-Match / If-Modified-Since) usually ends in a 304, so it reads only the
+    story's `updated_at`; any other request reads the whole row once, for the page as well."""
+    if not hasattr(request, "_story_updated_at"):
+        if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
+            updated = Article.objects.published().filter(slug=slug).values_list("updated_at", flat=True)
+            request._story_updated_at = updated.first()
+        else:
+            story = _public_story(request, slug)
+            request._story_updated_at = story.updated_at if story else None
+    return request._story_updated_at
 
 
 def _article_etag(request: HttpRequest, slug: str) -> str | None:

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Section
 
@@ -32,12 +32,15 @@ def section_nav(context: template.Context) -> dict:
 # page's rendering time.
 
 
+DATE_UNKNOWN = mark_safe('<span class="date-unknown">Date unknown</span>')
+
+
 @register.simple_tag
 def dateline(when: datetime | None) -> SafeString:
     """A story's date as <time>, or "Date unknown": archived pages often carry none, and we never
     invent one."""
     if when is None:
-        return format_html('<span class="date-unknown">Date unknown</span>')
+        return DATE_UNKNOWN
     local = timezone.localtime(when)
     return format_html('<time datetime="{}">{}</time>', date_format(local, "c"), date_format(local, "F j, Y"))
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 VERSION_KEY = "archive-version"
+T = TypeVar("T")
 
 
 def archive_version() -> int:
@@ -35,6 +37,20 @@ def bump_archive_version() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new value differs from what pages were cached under
         cache.set(VERSION_KEY, archive_version() + 1, timeout=None)
+
+
+def archive_cached(name: str, compute: Callable[[], T], timeout: int) -> T:
+    """`compute()`, kept in the cache until the archive changes or `timeout` seconds pass (what
+    depends on the clock, such as a scheduled story going live, is at most that old).
+
+    For page furniture that every page shows and that costs a query, such as the section menu;
+    it is kept whether or not whole pages are (`PAGE_CACHE_SECONDS`)."""
+    key = f"{name}:{archive_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
 
 
 def cache_public_page(*, max_age: int = 60, s_maxage: int = 300) -> Callable:

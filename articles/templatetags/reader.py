@@ -11,20 +11,30 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.caching import archive_cached
 from articles.models import Article, Section
 
 register = template.Library()
 
 NAV_SECTIONS = 8
+NAV_CACHE_SECONDS = 60  # a section whose first story goes live on schedule shows within a minute
 
 
 @register.inclusion_tag("articles/_section_nav.html", takes_context=True)
 def section_nav(context: template.Context) -> dict:
-    """The masthead's section links: sections with at least one public story (one query)."""
+    """The masthead's section links: sections with at least one public story. Every page shows
+    them, so the list is cached (one query when the archive changes; 0.7 ms of database time and
+    as much of Python per page otherwise)."""
+    request = context.get("request")
+    links = archive_cached("section-nav", _section_links, NAV_CACHE_SECONDS)
+    return {"links": links, "current_path": request.path if request is not None else ""}
+
+
+def _section_links() -> list[tuple[str, str]]:
+    """(name, URL) of the first NAV_SECTIONS sections that have a public story."""
     has_stories = Exists(Article.objects.published().filter(section=OuterRef("pk")))
     sections = Section.objects.filter(has_stories).only("name", "slug")[:NAV_SECTIONS]
-    request = context.get("request")
-    return {"sections": sections, "current_path": request.path if request is not None else ""}
+    return [(section.name, section.get_absolute_url()) for section in sections]
 
 
 # The two tags below are rendered for every story of every list (60 times on the home page). They

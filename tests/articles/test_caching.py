@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -160,3 +162,23 @@ def test_a_repeated_search_is_served_from_the_cache_and_goes_stale_on_import(
     assert "Trump, Putin open" in client.get("/search/", {"q": "kremlin"}).content.decode().replace(
         "&#x27;", "'"
     )
+
+
+def _menu_queries(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in queries if 'FROM "articles_section" WHERE EXISTS' in q["sql"]]
+
+
+def test_the_section_menu_is_cached_until_the_archive_changes(client):
+    ArticleFactory(title="Grain corridor reopens", section__name="World", section__slug="world")
+    with CaptureQueriesContext(connection) as first:
+        client.get("/")
+    with CaptureQueriesContext(connection) as second:
+        client.get("/search/")
+    assert len(_menu_queries(first)) == 1 and _menu_queries(second) == []
+    science = ArticleFactory(title="Comet seen", section__name="Science", section__slug="science")
+    menu = client.get("/").content.split(b'class="section-nav"')[1].split(b"</nav>")[0]
+    assert b'href="/sections/world/">World</a>' in menu and b">Science</a>" in menu
+    science.status = Article.Status.DRAFT
+    science.save()
+    menu = client.get("/").content.split(b'class="section-nav"')[1].split(b"</nav>")[0]
+    assert b">Science</a>" not in menu

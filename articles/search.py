@@ -16,7 +16,9 @@ statements, each bounded in the rows it visits, written here rather than compose
    taken first, from the small `search_vector_head` GIN index; the big body index is only read
    when those are too few (a word in half the archive's bodies is in ~3% of its headlines: the
    sample then costs 27,000 postings instead of 500,000 at 1M stories). When the census holds
-   every match (≤ COUNT_CAP), or every headline match, it hands their ids over in order.
+   every match (≤ COUNT_CAP), or every headline match, it hands their ids over in order. On a
+   results page's first page it also looks up the story titled exactly as a plain query (the
+   jump to it), in the same round trip.
 2. The page (`page_statement`): the ids of results start..stop and those rows with highlighted
    snippets (`ts_headline` re-parses each document, so only the shown rows pay for it). Cut from
    the census's ids when it has them; otherwise it matches again, bounded as described below.
@@ -261,6 +263,7 @@ class Census:
     # first when the census holds all of them (relevance only).
     ordered: list[int] | None = None
     heads: list[int] | None = None
+    title_match: str = ""  # the slug of the one public story titled exactly as the query
 
 
 def _sample_sql(search: Search) -> tuple[str, tuple, bool]:
@@ -292,8 +295,10 @@ def _sample_sql(search: Search) -> tuple[str, tuple, bool]:
     )
 
 
-def census_statement(search: Search, facets: bool = True) -> Statement:
-    """Count (to COUNT_CAP + 1) and, from the same ≤ COUNT_CAP rows, the three facets."""
+def census_statement(search: Search, facets: bool = True, titles: bool = False) -> Statement:
+    """Count (to COUNT_CAP + 1) and, from the same ≤ COUNT_CAP rows, the three facets; with
+    `titles`, the stories titled exactly as a plain query (the jump to a story), in the same
+    round trip."""
     sample, params, split = _sample_sql(search)
     columns = ["(SELECT count(*) FROM found) AS total", f"numnode({TSQUERY}) AS lexemes"]
     params = (*params, search.parsed.text)
@@ -337,6 +342,13 @@ def census_statement(search: Search, facets: bool = True) -> Statement:
         columns.append(
             f"CASE WHEN {complete} THEN ARRAY(SELECT id FROM found WHERE head ORDER BY {newest}) END AS heads"
         )
+    if titles and (title := _plain_title(search)):
+        where, where_params = search.where
+        columns.append(
+            f"ARRAY(SELECT slug FROM articles_article WHERE {where} "
+            "AND upper(title::text) = upper(%s) LIMIT 2) AS titles"  # the article_title_upper_idx expression
+        )
+        params = (*params, *where_params, title)
     sql = (
         f"WITH found AS MATERIALIZED ({sample} LIMIT {COUNT_CAP + 1}), "
         f"sample AS MATERIALIZED (SELECT * FROM found LIMIT {COUNT_CAP}){tables} "
@@ -346,8 +358,8 @@ def census_statement(search: Search, facets: bool = True) -> Statement:
     return Statement(sql, params, CENSUS_SETTINGS if search.parsed.text else ("jit = off",))
 
 
-def census(search: Search, facets: bool = True) -> Census:
-    statement = census_statement(search, facets)
+def census(search: Search, facets: bool = True, titles: bool = False) -> Census:
+    statement = census_statement(search, facets, titles)
     with _scope(search.db), connections[search.db].cursor() as cursor:
         cursor.execute(statement.text, statement.params)
         row = dict(zip((column[0] for column in cursor.description), cursor.fetchone(), strict=True))
@@ -358,9 +370,23 @@ def census(search: Search, facets: bool = True) -> Census:
         years=[item for item in _json(row.get("years")) if item["year"]],
         sampled=capped,
     )
+    same_title = row.get("titles") or []
     return Census(
-        min(row["total"], COUNT_CAP), capped, found, row["lexemes"], row["ordered"], row.get("heads")
+        min(row["total"], COUNT_CAP),
+        capped,
+        found,
+        row["lexemes"],
+        row["ordered"],
+        row.get("heads"),
+        title_match=same_title[0] if len(same_title) == 1 else "",
     )
+
+
+def _plain_title(search: Search) -> str:
+    """The query as a title to jump to: only words (no operators, phrases or filters)."""
+    if not search.parsed.is_plain or search.parsed.has_filters:
+        return ""
+    return " ".join(token.raw for token in search.parsed.tokens)
 
 
 def _json(value) -> list[dict]:
@@ -684,12 +710,20 @@ class ResultsPage:
     capped: bool
     facets: Facets
     suggestion: str = ""
+    title_match: str = ""  # see `run_search`
 
 
-def run_search(search: Search, page_number: int | str) -> ResultsPage:
-    """Count, facet, order, paginate, highlight and suggest. Raises InvalidPage for a bad page."""
-    found = census(search)
+def run_search(search: Search, page_number: int | str, title_jump: bool = False) -> ResultsPage:
+    """Count, facet, order, paginate, highlight and suggest. Raises InvalidPage for a bad page.
+
+    With `title_jump`, a plain query that is exactly one public story's title (any case) returns
+    only that story's slug as `title_match`: the reader is taken straight to it."""
+    found = census(search, titles=title_jump)
     paginator = Paginator(_Counted(found.total), PAGE_SIZE)
+    if found.title_match:
+        return ResultsPage(
+            Page([], 1, paginator), [], found.total, found.capped, found.facets, title_match=found.title_match
+        )
     number = paginator.validate_number(page_number)
     start = (number - 1) * PAGE_SIZE
     stop = min(start + PAGE_SIZE, found.total)
@@ -710,17 +744,3 @@ def newest_articles(search: Search, count: int) -> list[Article]:
     newest = Search(search.parsed, "newest", db=search.db)
     found = census(newest, facets=False)
     return [hit.article for hit in _hits(newest, page_statement(newest, 0, count, found, snippets=False))]
-
-
-def exact_title(search: Search) -> Article | None:
-    """The one public article whose title is exactly the (plain) query, for a direct jump."""
-    if not search.parsed.is_plain or search.parsed.has_filters:
-        return None
-    title = " ".join(token.raw for token in search.parsed.tokens)
-    where, params = search.where
-    sql = (
-        f"SELECT id, slug, title FROM articles_article WHERE {where} "
-        "AND upper(title::text) = upper(%s) LIMIT 2"  # the article_title_upper_idx expression
-    )
-    found = list(Article.objects.raw(sql, (*params, title), using=search.db))
-    return found[0] if len(found) == 1 else None

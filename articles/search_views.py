@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from articles.forms import SORT_LABELS, SearchForm
 from articles.models import Article
-from articles.search import COUNT_CAP, SORTS, ResultsPage, Search, exact_title, newest_articles, run_search
+from articles.search import COUNT_CAP, SORTS, ResultsPage, Search, newest_articles, run_search
 from articles.search_query import ParsedQuery
 
 FEED_SIZE = 20
@@ -39,12 +39,12 @@ def search(request: HttpRequest) -> HttpResponse:
         context["latest"] = Article.objects.published().for_listing()[:LATEST_SIZE]
         return _noindex(render(request, "articles/search.html", context))
     page_number = request.GET.get("page") or "1"
-    if page_number == "1" and query.sort == "relevance" and (target := exact_title(query)):
-        return redirect(target)
     try:
-        results = run_search(query, page_number)
+        results = run_search(query, page_number, title_jump=page_number == "1" and query.sort == "relevance")
     except InvalidPage as error:
         raise Http404("No such page of results") from error
+    if results.title_match:
+        return redirect("article_detail", slug=results.title_match)
     links = _Links(request.GET, reverse("search"))
     context |= {
         "results": results,

@@ -37,7 +37,7 @@ def server_env(cache_seconds: int) -> dict[str, str]:
         **env,
         "EMBEDDED_DB_DIR": os.environ.get("EMBEDDED_DB_DIR", str(ROOT / "var" / "bench-postgres")),
         "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGH",
-        "ALLOWED_HOSTS": "127.0.0.1",
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "SECURE_SSL_REDIRECT": "0",
         "PAGE_CACHE_SECONDS": str(cache_seconds),
         "BENCHMARK_HELLO": "1",
@@ -47,11 +47,27 @@ def server_env(cache_seconds: int) -> dict[str, str]:
     }
 
 
-def start_server(cache_seconds: int) -> subprocess.Popen:
-    env = server_env(cache_seconds)
+def collect_static(env: dict[str, str]) -> None:
+    """Production settings serve hashed static names, which `{% static %}` reads from the manifest."""
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
+
+
+def use_production_settings() -> None:
+    """For the in-process benchmarks (search_bench.py, page_profile.py): this process gets the
+    server's settings, production's with the page cache off, before Django is set up. Development
+    mode (DEBUG=1) costs 1-2 ms a page more: template debugging, whitenoise re-scanning the static
+    folder on each request."""
+    env = server_env(0)
+    collect_static(env)
+    os.environ.pop("DEBUG", None)
+    os.environ.update(env, DJANGO_SETTINGS_MODULE="newsroom.settings")
+
+
+def start_server(cache_seconds: int) -> subprocess.Popen:
+    env = server_env(cache_seconds)
+    collect_static(env)
     server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "newsroom.wsgi"], cwd=ROOT, env=env)
     for _ in range(100):
         try:

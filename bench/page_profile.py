@@ -1,7 +1,7 @@
 """Where an uncached page's time goes, in-process: database round trips, template rendering, and the
 rest (middleware, the view, the ORM building SQL), per page type, beside the hello view.
 
-    .venv/bin/python bench/page_profile.py [--requests 100]
+    .venv/bin/python bench/page_profile.py [--requests 100] [--url '/search/?q=game' …]
 
 Runs against the bench archive (var/bench-postgres, see page_bench.py) with production settings and
 the page cache off, through Django's test client (no HTTP, no gunicorn): the figures say what one
@@ -21,16 +21,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.update(
-    EMBEDDED_DB_DIR=os.environ.get("EMBEDDED_DB_DIR", str(ROOT / "var" / "bench-postgres")),
-    SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGH",
-    ALLOWED_HOSTS="testserver",
-    SECURE_SSL_REDIRECT="0",
-    PAGE_CACHE_SECONDS="0",
-    BENCHMARK_HELLO="1",
-    DJANGO_SETTINGS_MODULE="newsroom.settings",
-)
-os.environ.pop("DEBUG", None)
 
 
 class Clock:
@@ -87,8 +77,12 @@ def sample_urls() -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--url", action="append", default=[], help="profile this path too (repeatable)")
     args = parser.parse_args()
 
+    from bench.page_bench import use_production_settings
+
+    use_production_settings()
     import django
 
     django.setup()
@@ -109,7 +103,7 @@ def main() -> None:
     print("| page | ms/request | queries | database ms | templates ms | rest ms (middleware, view, ORM) |")
     print("|---|---:|---:|---:|---:|---:|")
     with connection.execute_wrapper(clock.execute):
-        for name, url in sample_urls().items():
+        for name, url in {**sample_urls(), **{url: url for url in args.url}}.items():
             for _ in range(5):
                 assert client.get(url).status_code == 200, url  # warm: connection, templates, caches
             clock.__init__()

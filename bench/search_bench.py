@@ -1,6 +1,6 @@
 """Search benchmark: this app's search against naive baselines and the bare-index floor, in one run.
 
-    EMBEDDED_DB_DIR=var/bench-postgres DEBUG=1 .venv/bin/python bench/search_bench.py --rounds 15
+    EMBEDDED_DB_DIR=var/bench-postgres .venv/bin/python bench/search_bench.py --rounds 15
 
 Needs an archive from bench/generate_archive.py. Query terms are drawn from the archive's own
 document frequencies (≈50%, 10%, 1%, 0.1%, 0.01% of articles), plus two-word AND, OR, phrase,
@@ -8,8 +8,9 @@ filtered, newest-first and zero-hit queries. Variants run alternately, in a shuf
 round, on the same data and the same warm server:
 
 - http:       GET /search/?q=… through Django's full stack (test client: URLs, middleware, view,
-              template), every query the page runs (title jump, census, page, suggestion, the
-              masthead's sections). The page cache is OFF (PAGE_CACHE_SECONDS=0): this is real
+              template) with production settings (DEBUG off, as page_bench.py's server), every
+              query the page runs (title jump, census, page, suggestion; the masthead's section
+              menu is a cached fragment). The page cache is OFF (PAGE_CACHE_SECONDS=0): this is real
               search work, not cache hits. `http_cached` (a separate table) is the same GET
               served from the page cache, for reference only.
 - engine:     the same search work without HTTP/templates (`run_search`).
@@ -43,8 +44,6 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-os.environ.setdefault("DEBUG", "1")
 
 BUCKETS = {"df50": 0.5, "df10": 0.1, "df1": 0.01, "df0.1": 0.001, "df0.01": 0.0001}
 FAST = ("http", "engine", "page_orm", "page_raw", "floor", "rank_all")
@@ -134,7 +133,7 @@ class Runner:
         from django.db import connection
         from django.test import Client
 
-        self.client = Client(HTTP_HOST="localhost")
+        self.client = Client(HTTP_HOST="127.0.0.1")
         self.connection = connection
         self._cache: dict = {}
         self.plans = ""
@@ -160,7 +159,7 @@ class Runner:
     def engine(self, q: str, sort: str) -> None:
         from articles.search import run_search
 
-        run_search(self.search(q, sort), 1)
+        run_search(self.search(q, sort), 1, title_jump=sort == "relevance")  # as the page runs it
 
     def census(self, q: str, sort: str):
         """The page's census (count, facets, and the matches' ids when there are ≤ 1,000)."""
@@ -476,6 +475,9 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="write the figures into bench/RESULTS.md")
     args = parser.parse_args()
 
+    from bench.page_bench import use_production_settings
+
+    use_production_settings()  # what a server runs: DEBUG off (no per-query logging) …
     import django
 
     django.setup()
@@ -484,7 +486,6 @@ def main() -> int:
 
     from articles.models import Article
 
-    settings.DEBUG = False  # no per-query logging inside the timings
     # Real search work, not page-cache hits (articles/caching.py serves search pages too).
     settings.PAGE_CACHE_SECONDS = 0
     started, load_before = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()
@@ -512,7 +513,7 @@ def main() -> int:
     report = [
         f"#### {articles:,} articles — {started}",
         "",
-        f"`EMBEDDED_DB_DIR={os.environ.get('EMBEDDED_DB_DIR', '')} DEBUG=1 .venv/bin/python {command}`; "
+        f"`EMBEDDED_DB_DIR={os.environ.get('EMBEDDED_DB_DIR', '')} .venv/bin/python {command}`; "
         f"{articles:,} articles ({Article.objects.published().count():,} public); {args.rounds} rounds of "
         f"the fast variants, {args.slow_rounds} of the naive ones; times in ms; page cache off. Load average "
         f"(1/5/15 min) {'/'.join(f'{x:.2f}' for x in load_before)} at the start, "

@@ -13,11 +13,11 @@ from articles.models import Article
 from articles.search import (
     Search,
     count_and_facets,
-    exact_title,
     page_hits,
     page_ids,
     rank_all,
     refresh_vocabulary,
+    run_search,
 )
 from articles.search_extras import suggest
 from articles.search_query import MAX_QUERY_LENGTH, clean_text, edit_distance, parse_query
@@ -251,9 +251,18 @@ def test_suggestion_respells_from_the_archive_vocabulary(archive):
 
 
 def test_exact_title_finds_one_public_article(archive):
-    assert exact_title(run("moscow WEATHER")).title == "Moscow weather"
-    assert exact_title(run("Draft about the kremlin")) is None
-    assert exact_title(run("moscow weather section:news")) is None
+    def jump(raw: str) -> str:
+        return run_search(run(raw), 1, title_jump=True).title_match
+
+    assert jump("moscow WEATHER") == Article.objects.get(title="Moscow weather").slug
+    assert jump("Draft about the kremlin") == ""  # not public
+    assert jump("moscow weather section:news") == ""  # a filter: the reader is searching
+    assert run_search(run("moscow WEATHER"), 1).title_match == ""  # asked for results
+
+
+def test_two_stories_with_the_same_title_are_results_not_a_jump(archive):
+    ArticleFactory(title="Moscow weather", published_at=at(2012))
+    assert run_search(run("moscow weather"), 1, title_jump=True).title_match == ""
 
 
 def test_snippet_finds_a_match_deep_in_a_long_body(db):

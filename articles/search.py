@@ -51,7 +51,6 @@ from django.db import connections, router, transaction
 from django.db.models import BooleanField, Exists, F, FloatField, Func, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from django.utils.dates import MONTHS_AP
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
@@ -129,18 +128,6 @@ class Hit:
     @property
     def url(self) -> str:
         return self.article.get_absolute_url() + self.fragment
-
-    @cached_property
-    def dates(self) -> dict[str, str]:
-        """{"iso": ISO 8601, "text": "June 1, 2024"} in the current time zone (empty when undated):
-        what the `date:"c"` and `date:"N j, Y"` filters print, at a tenth of their cost (the two
-        filters were half of the result list's rendering time). A dict, because the template's
-        lookup tries keys first (`hit.dates.0` on a tuple costs a dir() call)."""
-        published = self.article.published_at
-        if published is None:
-            return {"iso": "", "text": ""}
-        local = timezone.localtime(published)
-        return {"iso": local.isoformat(), "text": f"{MONTHS_AP[local.month]} {local.day}, {local.year}"}
 
 
 @dataclass

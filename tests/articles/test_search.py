@@ -393,16 +393,27 @@ def test_pages_cut_from_the_census_follow_the_same_order(headlines, monkeypatch,
 
 
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata"])
-def test_hit_dates_print_what_the_date_filter_prints(zone):
+def test_a_hit_prints_its_date_as_the_date_filter_would(zone):
     from django.template.defaultfilters import date as date_filter
 
     from articles.search import Hit
+    from articles.templatetags.search_results import search_hit
 
     with timezone.override(zone):
         for when in (at(2024, 9, 1), at(2001, 3, 31), timezone.make_aware(datetime(2020, 1, 1, 2, 30))):
-            hit = Hit(Article(published_at=when))
-            assert hit.dates == {"iso": date_filter(when, "c"), "text": date_filter(when, "N j, Y")}
-    assert Hit(Article(published_at=None)).dates == {"iso": "", "text": ""}
+            html = search_hit(Hit(Article(title="T", slug="t", published_at=when)))
+            assert f'<time datetime="{date_filter(when, "c")}">{date_filter(when, "N j, Y")}</time>' in html
+    assert "Date unknown" in search_hit(Hit(Article(title="T", slug="t", published_at=None)))
+
+
+def test_a_hit_escapes_what_the_archive_holds():
+    from articles.search import Hit
+    from articles.templatetags.search_results import search_hit
+
+    story = Article(title="<b>Bold</b> move", slug="t", byline="Ann & <i>Bo</i>", summary="<script>")
+    html = search_hit(Hit(story))
+    assert "&lt;b&gt;Bold&lt;/b&gt; move" in html and "Ann &amp; &lt;i&gt;Bo&lt;/i&gt;" in html
+    assert "&lt;script&gt;" in html and "<script>" not in html and "<b>" not in html
 
 
 @pytest.mark.parametrize("cap", [11, 5])

@@ -38,6 +38,7 @@ date index is walked, which finds a page quickly because matches are dense.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -73,10 +74,11 @@ HEAD_CANDIDATES = 200
 COUNT_CAP = 1_000
 FACET_LIMIT = 8
 RECENCY_DAYS = 5 * 365
-# Tier-1 candidates of a word in more than HEAD_WINDOWS_FROM headlines (the planner's estimate)
-# are read window by window, newest first (`_head_windows`); below that, reading all its
-# headline matches is cheaper than ANDing a date range (measured at 100k and 1M stories).
-HEAD_WINDOWS_FROM = 5_000
+# Tier-1 candidates of a word in many headlines (the planner's estimate) are read window by
+# window, newest first (`_head_windows`). For fewer, reading all its headline matches is cheaper
+# than ANDing a date range, whose cost grows with the archive: windows pay from about
+# HEAD_WINDOWS_FACTOR × √(stories) matches (5,000 at 1M stories, 1,600 at 100k; measured at both).
+HEAD_WINDOWS_FACTOR = 5
 HEAD_WINDOW_SECONDS = 600  # how long a process keeps the archive's date histogram
 SORTS = ("relevance", "newest", "oldest")
 NEWEST = (F("published_at").desc(nulls_last=True), F("id").desc())
@@ -441,11 +443,11 @@ def _head_windows(search: Search) -> tuple[datetime, ...]:
     The first window is sized to hold ~1.5 × HEAD_CANDIDATES of the estimated matches if they
     were spread evenly over the archive's stories, the second four times that (for an archive
     whose recent stories use the word less). Results never depend on the bounds, only cost."""
+    histogram, stories = _date_statistics(search.db)
     estimate = _estimated_head_matches(search)
-    if estimate < HEAD_WINDOWS_FROM:
+    if estimate < max(COUNT_CAP, HEAD_WINDOWS_FACTOR * math.sqrt(stories)):
         return ()
     share = 1.5 * HEAD_CANDIDATES / estimate
-    histogram = _published_histogram(search.db)
     if len(histogram) < 10:  # no statistics yet (a new archive): fixed ages instead
         now = timezone.now()
         return (now - timedelta(days=365), now - timedelta(days=4 * 365))
@@ -469,25 +471,27 @@ def _estimated_head_matches(search: Search) -> float:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
-_histograms: dict[str, tuple[float, list[datetime]]] = {}
+_histograms: dict[str, tuple[float, list[datetime], float]] = {}
 
 
-def _published_histogram(db: str) -> list[datetime]:
+def _date_statistics(db: str) -> tuple[list[datetime], float]:
     """The planner's equal-count histogram of `published_at` (pg_stats, kept by ANALYZE), oldest
-    first and up to now, kept by each process for HEAD_WINDOW_SECONDS."""
+    first and up to now, and its count of stories; kept by each process for HEAD_WINDOW_SECONDS."""
     now = timezone.now()
     cached = _histograms.get(db)
     if cached and cached[0] > now.timestamp():
-        return cached[1]
+        return cached[1], cached[2]
     with connections[db].cursor() as cursor:
         cursor.execute(
-            "SELECT histogram_bounds::text::timestamptz[] FROM pg_stats WHERE schemaname = current_schema()"
-            " AND tablename = 'articles_article' AND attname = 'published_at'"
+            "SELECT (SELECT histogram_bounds::text::timestamptz[] FROM pg_stats"
+            " WHERE schemaname = current_schema() AND tablename = 'articles_article'"
+            " AND attname = 'published_at'),"
+            " (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'articles_article'::regclass)"
         )
-        row = cursor.fetchone()
-    histogram = [bound for bound in (row[0] if row and row[0] else []) if bound <= now]
-    _histograms[db] = (now.timestamp() + HEAD_WINDOW_SECONDS, histogram)
-    return histogram
+        bounds, stories = cursor.fetchone()
+    histogram = [bound for bound in (bounds or []) if bound <= now]
+    _histograms[db] = (now.timestamp() + HEAD_WINDOW_SECONDS, histogram, float(stories or 0))
+    return histogram, float(stories or 0)
 
 
 def _ordered_ids(search: Search, start: int, stop: int, capped: bool) -> tuple[str, tuple]:

@@ -51,3 +51,15 @@ def test_every_connection_plans_for_an_archive_held_in_memory():
         assert cursor.fetchone() == ("1.1",)
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone() == ("0",)
+
+
+@pytest.mark.django_db
+def test_the_body_vector_keeps_detailed_statistics():
+    # Coarse statistics on the body vector misjudge rare words as common, and a newest-first search
+    # for one walks the date index testing thousands of body vectors (articles/search.py, ORDERS).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstattarget FROM pg_attribute WHERE attrelid = 'articles_article'::regclass"
+            " AND attname IN ('search_vector', 'search_vector_head') ORDER BY attname"
+        )
+        assert cursor.fetchall() == [("search_vector", 1000), ("search_vector_head", 100)]

@@ -13,12 +13,13 @@ from __future__ import annotations
 import html
 import json
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, PageElement, Tag
 
 from .parsed import ParsedArticle, ParsedAuthor, ParsedImage
 
@@ -47,6 +48,11 @@ def clean(value: Any) -> str:
 def unescape(text: str) -> str:
     """Entities in JSON-LD strings: some CMSes HTML-escape them ("Trump &amp; Putin")."""
     return _ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
+
+
+# The importer always passes a page's contents, never a file name or URL: a short page that looks
+# like one is still a page (it is parsed and reported like any other).
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 
 def make_soup(markup: str) -> BeautifulSoup:

@@ -198,14 +198,6 @@ class Search:
         sql, params = compiler.compile(queryset.query.where)
         return sql, tuple(params)
 
-    def has_lexemes(self) -> bool:
-        """False when the text is only stop words or punctuation (Postgres would match nothing)."""
-        if not self.parsed.text:
-            return True
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(f"SELECT numnode({TSQUERY})", [self.parsed.text])
-            return cursor.fetchone()[0] > 0
-
 
 def filter_articles(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
     """Apply author/section/date filters; names match case-insensitively, by name or slug.
@@ -389,11 +381,6 @@ def count_and_facets(search: Search) -> tuple[int, bool, Facets]:
     """(count, capped, facets) from one pass over at most COUNT_CAP + 1 matches."""
     found = census(search)
     return found.total, found.capped, found.facets
-
-
-def is_broad(search: Search) -> bool:
-    """More than COUNT_CAP matches? (decides how date sorts are planned; one bounded query)."""
-    return census(search, facets=False).capped
 
 
 # --- the page: ordered ids, then those rows with snippets ---

@@ -79,9 +79,8 @@ def _meta(request: HttpRequest, query: Search, feed_url: str) -> dict:
 
 
 def _facet_groups(links: _Links, results: ResultsPage) -> list[dict]:
-    """The facets as the template shows them: a heading and items with link, label and count.
-    Labels, links and counts are made here: one template loop instead of two includes, a third
-    loop and a number filter per item (~0.5 ms of a ~4 ms render, measured at 100k)."""
+    """The facets as the template shows them: a heading and items with link, label and count,
+    all made here (the template's `facet_items` tag only writes them out)."""
     facets = results.facets
     for item in facets.sections:
         item |= {"url": links.to(section=item["slug"]), "label": item["name"]}

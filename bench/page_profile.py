@@ -55,32 +55,13 @@ class Clock:
                 self.render += time.perf_counter() - start - (self._db_in_render - db_before)
 
 
-def sample_urls() -> dict[str, str]:
-    from articles.models import Article
-
-    article = (
-        Article.objects.published()
-        .filter(section__isnull=False, authors__isnull=False)
-        .select_related("section")
-        .first()
-    )
-    return {
-        "hello": "/bench/hello",
-        "home": "/",
-        "article": article.get_absolute_url(),
-        "author": article.authors.first().get_absolute_url(),
-        "section": article.section.get_absolute_url(),
-        "feed": "/feed/",
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--url", action="append", default=[], help="profile this path too (repeatable)")
     args = parser.parse_args()
 
-    from bench.page_bench import use_production_settings
+    from bench.page_bench import sample_urls, use_production_settings
 
     use_production_settings()
     import django

@@ -116,4 +116,4 @@ class AuthorFeed(LatestStoriesFeed):
         return xml_safe(f"The newest stories by {obj.name} in the {settings.SITE_NAME} archive.")
 
     def items(self, obj: Author) -> QuerySet[Article]:
-        return Article.objects.published().for_listing().filter(authors=obj)[:FEED_SIZE]
+        return Article.objects.published().for_listing().by_author(obj)[:FEED_SIZE]

@@ -13,7 +13,7 @@ from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Section
+from articles.models import Article, ArticleAuthor, Section
 from authors.models import Author
 
 NEWS_WINDOW = timedelta(hours=48)  # Google News reads only the last two days
@@ -42,7 +42,7 @@ class SectionSitemap(Sitemap):
 
 class AuthorSitemap(Sitemap):
     def items(self) -> QuerySet[Author]:
-        has_stories = Exists(Article.objects.published().filter(authors=OuterRef("pk")))
+        has_stories = Exists(ArticleAuthor.objects.public().filter(author=OuterRef("pk")))
         return Author.objects.filter(has_stories).only("slug")
 
 

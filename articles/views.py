@@ -27,7 +27,7 @@ from django.views.generic import DetailView, ListView
 from django.views.generic import dates as date_views
 
 from articles.caching import archive_version
-from articles.models import Article, Section, detail_prefetches
+from articles.models import Article, ArticleAuthor, Section, detail_prefetches
 from articles.pagination import BoundedPaginator
 from authors.models import Author
 
@@ -174,7 +174,7 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         article: Article = self.object
         authors = [link.author for link in article.author_links.all()]
-        more = Article.objects.published().by_authors(authors, exclude=article) if authors else {}
+        more = ArticleAuthor.objects.more_by(authors, exclude=article)
         return super().get_context_data(
             authors=authors,
             teasers=article.teasers.all(),
@@ -236,7 +236,7 @@ class AuthorDetailView(ReaderPageMixin, ListView):
 
     def get_queryset(self) -> QuerySet[Article]:
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(authors=self.author)
+        return super().get_queryset().by_author(self.author)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(author=self.author, **kwargs)

@@ -123,7 +123,12 @@ class ArticleMaker:
             " and ".join(name for _, name in byline_authors),
             "",
         )
-        return row, [(article_id, author_id, pos) for pos, (author_id, _) in enumerate(byline_authors)]
+        # Each byline carries its story's status and date (the triggers that copy them do not run
+        # under COPY with session_replication_role = replica).
+        bylines = [
+            (article_id, author_id, pos, status, row[7]) for pos, (author_id, _) in enumerate(byline_authors)
+        ]
+        return row, bylines
 
 
 def _sentence(words: list[str]) -> str:
@@ -147,7 +152,7 @@ def _copy_block(args: tuple) -> int:
         row, bylines = maker.row(article_id, topics, date)
         articles.write("\t".join(_copy_value(v) for v in (*row, now, now)) + "\n")
         for link in bylines:
-            links.write("\t".join(str(v) for v in link) + "\n")
+            links.write("\t".join(_copy_value(v) for v in link) + "\n")
     articles.seek(0)
     links.seek(0)
     with connection.cursor() as cursor:
@@ -155,7 +160,11 @@ def _copy_block(args: tuple) -> int:
         # foreign-key triggers, and do not wait for the WAL flush of each block.
         cursor.execute("SET session_replication_role = replica; SET synchronous_commit = off")
         cursor.copy_expert(f"COPY articles_article ({COLUMNS}) FROM STDIN", articles)
-        cursor.copy_expert("COPY articles_articleauthor (article_id, author_id, position) FROM STDIN", links)
+        cursor.copy_expert(
+            "COPY articles_articleauthor"
+            " (article_id, author_id, position, article_status, article_published_at) FROM STDIN",
+            links,
+        )
     return count
 
 

@@ -284,10 +284,18 @@ class _HasId(Protocol):  # an Article, or a _NewArticle of the COPY path
     @property
     def id(self) -> int: ...
 
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def published_at(self) -> datetime | None: ...
+
 
 class _NewArticle(NamedTuple):
     id: int
     title: str
+    status: str
+    published_at: datetime | None
 
 
 def _copy_articles(pages: list[SavedPage], options: ImportOptions, *, slugs: list[str]) -> list[int]:
@@ -338,7 +346,7 @@ def _copy_articles(pages: list[SavedPage], options: ImportOptions, *, slugs: lis
         )
     ]
     copy_into(Article, rows)
-    articles = [_NewArticle(row["id"], row["title"]) for row in rows]
+    articles = [_NewArticle(row["id"], row["title"], row["status"], row["published_at"]) for row in rows]
     _link_authors(articles, [[authors[_author_key(a)] for a in p.parsed.authors] for p in pages], copy=True)
     _create_teasers(articles, pages, copy=True)
     _relink_teasers([a.title for a in articles])
@@ -463,7 +471,12 @@ def _link_authors(
     links = []
     for article, authors in zip(articles, authors_per_article, strict=True):
         unique = list({a.pk: a for a in authors}.values())  # a name twice in a byline is one author
-        links += [{"article_id": article.id, "author_id": a.pk, "position": i} for i, a in enumerate(unique)]
+        # The story's status and date go with each byline (a database trigger copies them too).
+        story = {"article_status": article.status, "article_published_at": article.published_at}
+        links += [
+            {"article_id": article.id, "author_id": a.pk, "position": i, **story}
+            for i, a in enumerate(unique)
+        ]
     if copy:
         copy_into(ArticleAuthor, links, with_id=False)
     else:

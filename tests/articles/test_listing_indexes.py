@@ -5,8 +5,9 @@ an index exists that returns the rows already in listing order, with no sort ste
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article
+from articles.models import Article, ArticleAuthor
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,26 @@ def test_section_listing_walks_the_section_index_in_order(archive):
     section, _ = archive
     explained = plan(Article.objects.published().for_listing().filter(section=section)[:20])
     assert "article_section_listing_idx" in explained and "Sort" not in explained
+
+
+def test_author_listing_walks_the_author_index_in_order(archive):
+    _, author = archive
+    explained = plan(Article.objects.published().for_listing().by_author(author)[:20])
+    assert "author_listing_idx" in explained and "Sort" not in explained
+    assert "article_listing_idx" not in explained  # no walk of the whole archive
+
+
+def test_more_by_walks_the_author_index_once_per_author(archive):
+    _, author = archive
+    other = AuthorFactory()
+    story = ArticleFactory(authors=[other])
+    with CaptureQueriesContext(connection) as queries:
+        ArticleAuthor.objects.more_by([author, other], exclude=story)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {queries[0]['sql']}")
+        explained = "\n".join(row[0] for row in cursor.fetchall())
+    assert explained.count("author_listing_idx") == 2 and "Sort" not in explained
 
 
 def test_latest_change_for_sitemaps_reads_the_updated_index(archive):

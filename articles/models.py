@@ -3,9 +3,11 @@ and `on_delete` chosen per relation (see each field's comment)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.db.models.functions import RowNumber, Upper
 from django.urls import reverse
@@ -169,6 +171,31 @@ class ArticleQuerySet(models.QuerySet):
             .filter(section_rank__lte=per_section)
             .order_by("section__name", "section_rank")
         )
+
+    def periods(self, kind: str) -> list[datetime]:
+        """The years, months or days (`kind`, in the current time zone) that hold at least one of
+        these dated stories, newest first, as aware datetimes at the period's start (what
+        `QuerySet.datetimes()` gives). A loose index scan: one probe of the listing index per
+        period, where `datetimes()` reads every story (190 ms for the archive's months at 1M)."""
+        if kind not in ("year", "month", "day"):
+            raise ValueError(f"unknown period {kind!r}")
+        if len(self.query.alias_map) > 1:  # the WHERE below is embedded over the story table alone
+            raise ValueError("periods() needs stories filtered on their own columns")
+        compiler = self.query.get_compiler(using=self.db)
+        where, params = compiler.compile(self.query.where) if self.query.where else ("TRUE", [])
+        zone = timezone.get_current_timezone_name()
+        newest = (
+            f"SELECT date_trunc(%s, max(published_at) AT TIME ZONE %s) FROM articles_article WHERE {where}"
+        )
+        sql = (
+            f"WITH RECURSIVE periods(start) AS (({newest}) UNION ALL "
+            f"SELECT ({newest} AND published_at < periods.start AT TIME ZONE %s) "
+            "FROM periods WHERE periods.start IS NOT NULL) "
+            "SELECT start FROM periods WHERE start IS NOT NULL"
+        )
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [kind, zone, *params, kind, zone, *params, zone])
+            return [timezone.make_aware(start) for (start,) in cursor.fetchall()]
 
     def by_author(self, author: Author) -> ArticleQuerySet:
         """The author's public stories in listing order, read from `author_listing_idx` on the

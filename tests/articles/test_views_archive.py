@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from bs4 import BeautifulSoup
+from django.utils import timezone
 
 from articles.models import Article
 from tests.articles.reader_data import dated, shared_archive_fixture
@@ -150,3 +153,34 @@ def test_archive_pages_run_a_fixed_number_of_queries(client, archive, kind, djan
         soup = page(client.get(archive_urls(archive)[kind]))
     assert len(soup.find_all("h1")) == 1
     assert soup.select_one('script[type="application/ld+json"]')
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata"])
+@pytest.mark.parametrize("kind", ["year", "month", "day"])
+def test_periods_with_stories_match_the_frameworks_distinct_dates(zone, kind):
+    """The date archive's lists of years, months and days come from an index walk
+    (`ArticleQuerySet.periods`): the same periods as Django's `datetimes()`, in any time zone,
+    stories near a boundary included, drafts, scheduled and undated stories left out."""
+    utc = UTC
+    for when in [
+        datetime(2019, 12, 31, 23, 30, tzinfo=utc),  # 2020 already in Kolkata, still 2019 in New York
+        datetime(2020, 1, 1, 3, 0, tzinfo=utc),  # still 2019-12-31 in New York
+        datetime(2020, 5, 12, 12, 0, tzinfo=utc),
+        datetime(2020, 5, 12, 13, 0, tzinfo=utc),
+        datetime(2024, 2, 29, 20, 0, tzinfo=utc),
+    ]:
+        ArticleFactory(published_at=when)
+    ArticleFactory(published_at=None)
+    ArticleFactory(status="draft", published_at=datetime(2018, 6, 1, tzinfo=utc))
+    ArticleFactory(published_at=timezone.now() + timedelta(days=400))  # scheduled
+
+    with timezone.override(zone):
+        stories = Article.objects.published()
+        assert stories.periods(kind) == list(stories.datetimes("published_at", kind, order="DESC"))
+        in_2020 = stories.filter(published_at__year=2020)
+        assert in_2020.periods(kind) == list(in_2020.datetimes("published_at", kind, order="DESC"))
+
+
+def test_periods_refuses_stories_filtered_through_another_table():
+    with pytest.raises(ValueError):
+        Article.objects.published().filter(authors__name="Someone").periods("month")

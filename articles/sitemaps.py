@@ -1,7 +1,8 @@
 """sitemap.xml (an index paginated by `limit`, with lastmod) and the Google News sitemap.
 
-Everything listed comes through `published()`. Each sitemap page costs two queries (a count and
-the page), and the index one more per sitemap for its lastmod.
+Everything listed comes through `published()`. Each sitemap page costs two queries (its bounds and
+the page; the stories' pages go by id range, `IdRangePaginator`), and the index one more per
+sitemap for its lastmod.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Section
+from articles.pagination import IdRangePaginator
 from authors.models import Author
 
 NEWS_WINDOW = timedelta(hours=48)  # Google News reads only the last two days
@@ -22,6 +24,11 @@ NEWS_LIMIT = 1000  # …and at most 1,000 stories per sitemap
 
 class ArticleSitemap(Sitemap):
     limit = 10_000  # pages of the index; the protocol allows 50,000 URLs per file
+
+    @property
+    def paginator(self) -> IdRangePaginator:
+        # By id range, not OFFSET: any page costs the same on a million stories.
+        return IdRangePaginator(self._items(), self.limit)
 
     def items(self) -> QuerySet[Article]:
         return Article.objects.published().only("slug", "updated_at")
@@ -58,6 +65,9 @@ class NewsSitemap(ArticleSitemap):
     """Stories published in the last 48 hours, for Google News (rendered with news: tags)."""
 
     limit = NEWS_LIMIT
+    # One file of at most NEWS_LIMIT recent stories: counted pages, not id ranges (an old draft
+    # published today has a low id).
+    paginator = Sitemap.paginator
 
     def items(self) -> QuerySet[Article]:
         since = timezone.now() - NEWS_WINDOW

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from articles.sitemaps import ArticleSitemap
+from articles.sitemaps import ArticleSitemap, NewsSitemap
 from tests.articles.reader_data import shared_archive_fixture, wipe_archive
 from tests.factories import ArticleFactory, SectionFactory
 
@@ -74,6 +74,39 @@ def test_large_archives_get_a_paginated_sitemap_index(client, archive, monkeypat
         "http://testserver/sitemap-articles.xml?p=3",
     ]
     assert len(locations(xml(client.get("/sitemap-articles.xml?p=3")))) == 10
+
+
+def test_article_sitemap_pages_are_id_ranges_that_never_shift(client, archive, monkeypatch):
+    """Every public story is on exactly one page, pages hold at most `limit`, and a story keeps its
+    page when others are added (pages are id ranges, read without an OFFSET)."""
+    monkeypatch.setattr(ArticleSitemap, "limit", 7)
+    public = {f"http://testserver{a.get_absolute_url()}" for a in Article.objects.published()}
+
+    def pages() -> list[list[str]]:
+        count = len(locations(xml(client.get("/sitemap.xml")))) - 3  # sections, authors, pages
+        return [locations(xml(client.get(f"/sitemap-articles.xml?p={n}"))) for n in range(1, count + 1)]
+
+    before = pages()
+    listed = [url for page in before for url in page]
+    assert sorted(listed) == sorted(public) and all(len(page) <= 7 for page in before)
+    assert client.get(f"/sitemap-articles.xml?p={len(before) + 1}").status_code == 404
+
+    ArticleFactory.create_batch(3)
+    after = pages()
+    assert after[: len(before) - 1] == before[:-1] and len(after) >= len(before)
+
+
+def test_news_sitemap_lists_an_old_draft_published_today(client, empty, monkeypatch):
+    """The news sitemap is one counted page of recent stories, not an id range: a story drafted
+    long ago (a low id) and published now is on it with the others."""
+    monkeypatch.setattr(NewsSitemap, "limit", 4)
+    old = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    ArticleFactory.create_batch(5, status=Article.Status.DRAFT)
+    fresh = ArticleFactory.create_batch(3, published_at=timezone.now() - timezone.timedelta(hours=2))
+    Article.objects.filter(pk=old.pk).update(status="published", published_at=timezone.now())
+    news = locations(xml(client.get("/news-sitemap.xml")))
+
+    assert sorted(news) == sorted(f"http://testserver{a.get_absolute_url()}" for a in [old, *fresh])
 
 
 @pytest.mark.parametrize("query", ["?p=99", "?p=abc", "?p=-1", "?p=0"])

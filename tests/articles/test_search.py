@@ -21,6 +21,7 @@ from articles.search import (
 )
 from articles.search_extras import suggest
 from articles.search_query import MAX_QUERY_LENGTH, clean_text, edit_distance, parse_query
+from authors.models import Author
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 
@@ -136,6 +137,21 @@ def test_edit_distance_gives_up_past_its_limit():
 )
 def test_each_operator_narrows_the_public_matches(archive, raw, expected):
     assert titles(run(raw).matches()) == expected
+
+
+@pytest.mark.parametrize("raw", ["kremlin author:fenbert", 'kremlin author:"Boris Lang"', "author:a"])
+def test_an_author_filter_finds_the_same_stories_as_a_list_or_by_byline(archive, monkeypatch, raw):
+    """Up to AUTHOR_IDS_LIMIT stories the authors' stories are sent as a list of ids (an index
+    condition); past it each match's byline is tested. Both find the same public stories, a
+    draft or scheduled story by the author included in neither."""
+    ArticleFactory(title="Draft kremlin by Abbey", status="draft", authors=list(Author.objects.all()))
+    listed = run(raw)
+    assert "ANY" in listed.where[0] and "EXISTS" not in listed.where[0]
+    monkeypatch.setattr(search_module, "AUTHOR_IDS_LIMIT", 0)
+    tested = run(raw)
+    assert "EXISTS" in tested.where[0]
+    assert titles(listed.matches()) == titles(tested.matches())
+    assert "Draft kremlin by Abbey" not in titles(listed.matches())
 
 
 def test_drafts_and_scheduled_stories_never_match(archive):

@@ -150,6 +150,9 @@ def test_the_results_page_runs_a_fixed_number_of_queries(client, archive, django
         get(client, q="zzqqzz")
     with django_assert_max_num_queries(4):
         assert get(client, q="kremlin says talks will continue").status_code == 302
+    # An author filter reads the author's story ids first (articles/search.py, `_stories_of`).
+    with django_assert_max_num_queries(10):
+        get(client, q="kremlin", author="fenbert")
 
 
 HOSTILE = [

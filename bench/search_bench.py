@@ -4,7 +4,7 @@
 
 Needs an archive from bench/generate_archive.py. Query terms are drawn from the archive's own
 document frequencies (≈50%, 10%, 1%, 0.1%, 0.01% of articles), plus two-word AND, OR, phrase,
-filtered, newest-first and zero-hit queries. Variants run alternately, in a shuffled order each
+filtered (by section and date, and by one author), newest-first and zero-hit queries. Variants run alternately, in a shuffled order each
 round, on the same data and the same warm server:
 
 - http:       GET /search/?q=… through Django's full stack (test client: URLs, middleware, view,
@@ -113,12 +113,15 @@ def query_classes(cursor) -> tuple[dict[str, tuple[str, str]], dict[str, list[st
     terms = pick_terms(cursor)
     cursor.execute("SELECT name FROM articles_section ORDER BY id LIMIT 1")
     section = cursor.fetchone()[0]
+    cursor.execute("SELECT slug FROM authors_author ORDER BY id LIMIT 1")
+    author = cursor.fetchone()[0]
     classes = {name: (words[0], "relevance") for name, words in terms.items() if words}
     classes |= {
         "and2": (f"{terms['df10'][0]} {terms['df1'][0]}", "relevance"),
         "or": (f"{terms['df1'][0]} or {terms['df0.1'][0]}", "relevance"),
         "phrase": (pick_phrase(cursor, terms["df1"][0]), "relevance"),
         "filtered": (f"{terms['df10'][0]} section:{section} after:2015-01-01", "relevance"),
+        "by_author": (f"{terms['df10'][0]} author:{author}", "relevance"),
         "newest_common": (terms["df10"][0], "newest"),
         "newest_rare": (terms["df0.01"][0], "newest"),
         "zero": ("qzxvbnwplk", "relevance"),
@@ -291,7 +294,8 @@ def explain_checks(runner: Runner, classes: dict) -> list[str]:
     from articles.search import census_statement
 
     problems, plans = [], []
-    for name in ("df10", "df1", "df0.1", "df0.01", "and2", "or", "phrase", "filtered", "newest_rare", "zero"):
+    classes_checked = ("df10", "df1", "df0.1", "df0.01", "and2", "or", "phrase", "filtered", "by_author")
+    for name in (*classes_checked, "newest_rare", "zero"):
         q, sort = classes[name]
         statements = {"census": census_statement(runner.search(q, sort)), "page": runner._statement(q, sort)}
         verdicts = []

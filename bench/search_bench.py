@@ -4,8 +4,8 @@
 
 Needs an archive from bench/generate_archive.py. Query terms are drawn from the archive's own
 document frequencies (≈50%, 10%, 1%, 0.1%, 0.01% of articles), plus two-word AND, OR, phrase,
-filtered (by section and date, and by one author), newest-first and zero-hit queries. Variants run alternately, in a shuffled order each
-round, on the same data and the same warm server:
+filtered (by section and date, and by one author), newest-first and zero-hit queries. Variants
+run alternately, in a shuffled order each round, on the same data and the same warm server:
 
 - http:       GET /search/?q=… through Django's full stack (test client: URLs, middleware, view,
               template) with production settings (DEBUG off, as page_bench.py's server), every

@@ -37,6 +37,7 @@ date index is walked, which finds a page quickly because matches are dense.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Iterator, Sequence
@@ -45,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -68,6 +70,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
+from articles.caching import archive_cached
 from articles.models import Article, ArticleAuthor, Section
 from articles.search_extras import (
     HEADLINE_OPTIONS,
@@ -398,6 +401,21 @@ def census(search: Search, facets: bool = True, titles: bool = False) -> Census:
         row["ordered"],
         row.get("heads"),
         title_match=same_title[0] if len(same_title) == 1 else "",
+    )
+
+
+def cached_census(search: Search, titles: bool = False) -> Census:
+    """`census()`, kept in the cache for SEARCH_CACHE_SECONDS or until the archive changes: the
+    count and facets of a search are the same on each of its pages, and a reader turning them
+    should not pay for them again (4-25 ms at 1M stories). A story going live on schedule joins
+    them within that time."""
+    if settings.SEARCH_CACHE_SECONDS <= 0:
+        return census(search, titles=titles)
+    parsed = search.parsed
+    parts = (parsed.text, parsed.author, parsed.section, parsed.after, parsed.before, search.sort, titles)
+    key = hashlib.sha256(repr((*parts, timezone.get_current_timezone_name())).encode()).hexdigest()
+    return archive_cached(
+        f"census:{key}", lambda: census(search, titles=titles), settings.SEARCH_CACHE_SECONDS
     )
 
 
@@ -734,7 +752,7 @@ def run_search(search: Search, page_number: int | str, title_jump: bool = False)
 
     With `title_jump`, a plain query that is exactly one public story's title (any case) returns
     only that story's slug as `title_match`: the reader is taken straight to it."""
-    found = census(search, titles=title_jump)
+    found = cached_census(search, titles=title_jump)
     paginator = Paginator(_Counted(found.total), PAGE_SIZE)
     if found.title_match:
         return ResultsPage(

@@ -10,9 +10,10 @@ run alternately, in a shuffled order each round, on the same data and the same w
 - http:       GET /search/?q=… through Django's full stack (test client: URLs, middleware, view,
               template) with production settings (DEBUG off, as page_bench.py's server), every
               query the page runs (title jump, census, page, suggestion; the masthead's section
-              menu is a cached fragment). The page cache is OFF (PAGE_CACHE_SECONDS=0): this is real
-              search work, not cache hits. `http_cached` (a separate table) is the same GET
-              served from the page cache, for reference only.
+              menu is a cached fragment). The page cache is OFF (PAGE_CACHE_SECONDS=0), and so is the
+              census cache (SEARCH_CACHE_SECONDS=0): this is real search work, not cache hits.
+              `http_cached` (a separate table) is the same GET served from the page cache, for
+              reference only.
 - engine:     the same search work without HTTP/templates (`run_search`).
 - page_orm:   the page's main statement (ranked ids + rows + snippets; for a search with no match,
               its census) built from the parsed query as the page builds it (the ORM compiles

@@ -138,6 +138,9 @@ CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
 # How long a rendered public page stays in that cache (0: no page cache). Any change to the
 # archive makes cached pages stale at once (articles/caching.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# How long a search's count and facets stay in the cache, so that turning its pages does not count
+# its matches again (0: always count). Stale as soon as the archive changes, like pages.
+SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "60"))
 # Sessions in the database (and so shared by all app servers): Django's default, said out loud.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

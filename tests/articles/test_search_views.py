@@ -5,6 +5,9 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -270,3 +273,31 @@ def test_only_stop_words_explains_itself(client, archive):
 )
 def test_any_input_answers_200_302_or_404(client, archive, q, page, sort):
     assert get(client, q=q, page=page, sort=sort).status_code in (200, 302, 404)
+
+
+def test_turning_the_pages_of_a_search_counts_its_matches_once(client, db, settings):
+    """The census (count and facets) is kept for SEARCH_CACHE_SECONDS: page 3 after page 2 runs one
+    statement fewer and shows the same count; a new matching story makes it stale at once."""
+    settings.SEARCH_CACHE_SECONDS = 60
+    ArticleFactory.create_batch(35, title="Harbour report", body="The harbour was busy.")
+
+    def results(page: int) -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = get(client, q="harbour", page=str(page)).content.decode()
+        count = BeautifulSoup(html, "html.parser").select_one(".search-count").get_text(strip=True)
+        return count, sum("WITH found AS MATERIALIZED" in query["sql"] for query in queries)
+
+    (count_2, censuses_2), (count_3, censuses_3) = results(2), results(3)
+    assert count_2 == count_3 == "35 results"
+    assert (censuses_2, censuses_3) == (1, 0)
+    ArticleFactory(title="Harbour reopens", body="harbour")
+    assert results(3)[0] == "36 results"
+
+
+def test_the_search_census_is_not_kept_when_the_cache_is_off(client, db, settings):
+    settings.SEARCH_CACHE_SECONDS = 0
+    ArticleFactory.create_batch(15, title="Harbour report")
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            get(client, q="harbour", page="2")
+        assert sum("WITH found AS MATERIALIZED" in query["sql"] for query in queries) == 1

@@ -2,6 +2,7 @@
 rest (middleware, the view, the ORM building SQL), per page type, beside the hello view.
 
     .venv/bin/python bench/page_profile.py [--requests 100] [--url '/search/?q=game' …]
+        [--search-cache-seconds 60]   # page turns of a search with its census cached
 
 Runs against the bench archive (var/bench-postgres, see page_bench.py) with production settings and
 the page cache off, through Django's test client (no HTTP, no gunicorn): the figures say what one
@@ -59,11 +60,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--url", action="append", default=[], help="profile this path too (repeatable)")
+    parser.add_argument(
+        "--search-cache-seconds",
+        type=int,
+        default=0,
+        help="keep a search's census this long (SEARCH_CACHE_SECONDS; default 0: every request counts)",
+    )
     args = parser.parse_args()
 
     from bench.page_bench import sample_urls, use_production_settings
 
     use_production_settings()
+    os.environ["SEARCH_CACHE_SECONDS"] = str(args.search_cache_seconds)
     import django
 
     django.setup()

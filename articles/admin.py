@@ -2,13 +2,14 @@
 
 from django.contrib import admin, messages
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from articles.caching import bump_archive_version
 from articles.models import Article, ArticleAuthor, Image, RelatedLink, Section, SourceDocument
+from authors.models import Author
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -32,6 +33,17 @@ class AdminStyles:
     css = {"all": ["css/admin.css"]}
 
 
+class AuthorsWithStoriesFilter(admin.RelatedFieldListFilter):
+    """The authors who have a byline: one index probe per author, where the framework's
+    RelatedOnlyFieldListFilter gathered the distinct authors of every story (190 ms at 1M)."""
+
+    def field_choices(self, field, request: HttpRequest, model_admin) -> list[tuple[int, str]]:
+        bylines = ArticleAuthor.objects.filter(author=OuterRef("pk"))
+        return [
+            (author.pk, str(author)) for author in Author.objects.filter(Exists(bylines)).order_by("name")
+        ]
+
+
 def image_thumbnail(image: Image | None) -> str:
     if image is None:
         return "—"
@@ -45,12 +57,15 @@ class ArticleAdmin(admin.ModelAdmin):
     Media = AdminStyles
 
     list_display = ["title", "section", "byline", "status", "published_at", "updated_at"]
-    list_filter = ["status", "section", ("authors", admin.RelatedOnlyFieldListFilter), "published_at"]
+    list_filter = ["status", "section", ("authors", AuthorsWithStoriesFilter), "published_at"]
     list_select_related = ["section"]
-    search_fields = ["title"]  # plus the full-text vector, in get_search_results
+    search_fields = ["title"]  # shows the search box; the search itself is get_search_results
     search_help_text = (
-        'Full-text search over title, summary, body and byline ("quoted phrase", -exclude, or).'
+        'Full-text search over title, summary, body and byline ("quoted phrase", -exclude, or), '
+        "or a story's exact title."
     )
+    # One count per page, not two: counting the whole archive again costs ~30 ms at 1M stories.
+    show_full_result_count = False
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section", "hero_image"]
@@ -79,12 +94,25 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return super().get_queryset(request).defer("search_vector", "search_vector_head")
 
+    def get_changelist_instance(self, request: HttpRequest):
+        changelist = super().get_changelist_instance(request)
+        if changelist.query.strip():
+            # No date drill-down over search results: its first and last dates would be found by
+            # walking the date index testing each story's vector (a search with no match read
+            # the whole archive that way, 19 s at 1M stories). The date filter stays.
+            changelist.date_hierarchy = None
+        return changelist
+
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
-        if not search_term.strip():
+        """Words in the stored vector, or the exact title. Both are indexed (the GIN vector, the
+        title's UPPER() index), so PostgreSQL ORs two bitmaps; a substring test on titles, as
+        search_fields would make, cannot use an index and made PostgreSQL test every story's
+        vector row by row (19 s at 1M stories)."""
+        term = search_term.strip()[:500]
+        if not term:
             return queryset, False
-        title_matches, _ = super().get_search_results(request, queryset, search_term)
-        query = SearchQuery(search_term[:500], search_type="websearch", config="english")
-        return queryset.filter(search_vector=query) | title_matches, False
+        query = SearchQuery(term, search_type="websearch", config="english")
+        return queryset.filter(Q(search_vector=query) | Q(title__iexact=term)), False
 
     @admin.display(description="Preview")
     def hero_preview(self, article: Article) -> str:

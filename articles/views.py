@@ -298,18 +298,6 @@ class DateArchivePage(ReaderPageMixin):
         except OverflowError as error:  # the day after 9999-12-31
             raise Http404("Date out of range") from error
 
-    def get_date_list(
-        self, queryset: QuerySet[Article], date_type: str | None = None, ordering: str = "ASC"
-    ) -> list[datetime]:
-        """The framework's list of periods with stories, from an index walk (`periods`) instead of
-        a DISTINCT over every story in range."""
-        date_list = queryset.periods(date_type or self.get_date_list_period())
-        if ordering == "ASC":
-            date_list.reverse()
-        if not date_list and not self.get_allow_empty():
-            raise Http404("No stories in this period")
-        return date_list
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if self.period:

@@ -63,6 +63,27 @@ def test_admin_search_uses_the_full_text_vector(editor_client):
     assert titles == ["Energy talks"]  # "match" finds "matches": stemmed full-text, not icontains
 
 
+def test_admin_search_finds_an_exact_title_of_common_words(editor_client):
+    ArticleFactory(title="The Who", body="A band.")  # only stop words: nothing for the vector
+    ArticleFactory(title="Who is there", body="Nobody.")
+    response = editor_client.get(admin_url(Article, "changelist"), {"q": "the who"})
+    assert [a.title for a in response.context["cl"].result_list] == ["The Who"]
+
+
+def test_admin_date_drill_down_is_offered_without_a_search(editor_client, article):
+    changelist = admin_url(Article, "changelist")
+    assert editor_client.get(changelist).context["cl"].date_hierarchy == "published_at"
+    assert editor_client.get(changelist, {"q": "nothingmatches"}).context["cl"].date_hierarchy is None
+
+
+def test_admin_author_filter_lists_the_authors_with_bylines(editor_client):
+    writer, idle = AuthorFactory(name="Ann Writer"), AuthorFactory(name="Idle Person")
+    ArticleFactory(authors=[writer], status="draft")
+    page = editor_client.get(admin_url(Article, "changelist")).content.decode()
+    assert "Ann Writer" in page and "Idle Person" not in page
+    assert idle.pk
+
+
 def test_admin_search_survives_hostile_input(editor_client):
     for query in ['"unbalanced', "-", "or", "'; DROP TABLE articles_article; --", "\x00", "a" * 5000]:
         assert editor_client.get(admin_url(Article, "changelist"), {"q": query}).status_code == 200

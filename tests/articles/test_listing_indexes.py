@@ -59,6 +59,13 @@ def test_more_by_walks_the_author_index_once_per_author(archive):
     assert explained.count("author_listing_idx") == 2 and "Sort" not in explained
 
 
+def test_admin_list_of_every_story_walks_the_date_index_in_order(archive):
+    explained = plan(Article.objects.order_by(*Article._meta.ordering)[:100])
+    assert "article_published_idx" in explained and "Sort" not in explained
+    drafts = plan(Article.objects.filter(status="draft").order_by(*Article._meta.ordering)[:100])
+    assert "article_draft_idx" in drafts and "Sort" not in drafts
+
+
 def test_latest_change_for_sitemaps_reads_the_updated_index(archive):
     explained = plan(Article.objects.published().order_by("-updated_at").values("updated_at")[:1])
     assert "article_updated_idx" in explained and "Sort" not in explained

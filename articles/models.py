@@ -172,7 +172,9 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("section__name", "section_rank")
         )
 
-    def datetimes(self, field_name: str, kind: str, order: str = "ASC", tzinfo=None):
+    def datetimes(
+        self, field_name: str, kind: str, order: str = "ASC", tzinfo: object | None = None
+    ) -> list[datetime] | models.QuerySet:
         """Django's distinct periods (the date views, the admin's date hierarchy): from `periods()`
         for the stories' own date when they are filtered on cheap columns of their own; anything
         else (a text search, a filter through another table) goes to Django's DISTINCT."""

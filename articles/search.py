@@ -18,7 +18,8 @@ statements, each bounded in the rows it visits, written here rather than compose
    sample then costs 27,000 postings instead of 500,000 at 1M stories). When the census holds
    every match (≤ COUNT_CAP), or every headline match, it hands their ids over in order. On a
    results page's first page it also looks up the story titled exactly as a plain query (the
-   jump to it), in the same round trip.
+   jump to it), in the same round trip. The census is kept in the cache for the search's other
+   pages (`cached_census`, SEARCH_CACHE_SECONDS).
 2. The page (`page_statement`): the ids of results start..stop and those rows with highlighted
    snippets (`ts_headline` re-parses each document, so only the shown rows pay for it). Cut from
    the census's ids when it has them; otherwise it matches again, bounded as described below.
@@ -218,7 +219,8 @@ class Search:
 
 def filter_articles(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
     """Apply author/section/date filters; names match case-insensitively, by name or slug.
-    Sections and authors are subqueries, not joins, so `Search.where` stands on its own."""
+    Sections are a subquery and authors a list of their story ids read here first (or a
+    subquery), never joins, so `Search.where` stands on its own."""
     if parsed.section:
         sections = Section.objects.filter(Q(name__iexact=parsed.section) | Q(slug=slugify(parsed.section)))
         queryset = queryset.filter(AnyOf(F("section_id"), ArraySubquery(sections.values("pk"))))

@@ -8,7 +8,15 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from articles.caching import bump_archive_version
-from articles.models import Article, ArticleAuthor, Image, RelatedLink, Section, SourceDocument
+from articles.models import (
+    SEARCH_COLUMNS,
+    Article,
+    ArticleAuthor,
+    Image,
+    RelatedLink,
+    Section,
+    SourceDocument,
+)
 from authors.models import Author
 
 
@@ -92,7 +100,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
-        return super().get_queryset(request).defer("search_vector", "search_vector_head")
+        return super().get_queryset(request).defer(*SEARCH_COLUMNS)
 
     def get_changelist_instance(self, request: HttpRequest):
         changelist = super().get_changelist_instance(request)

@@ -42,7 +42,7 @@ SECTIONS = [
 ]  # fmt: skip
 COLUMNS = (
     "id, title, slug, section_id, summary, body, reading_minutes, published_at, status, "
-    "byline, canonical_url, created_at, updated_at"
+    "byline, canonical_url, search_filters, created_at, updated_at"
 )
 GOLD_QUERIES = 20
 
@@ -94,6 +94,8 @@ class ArticleMaker:
         return [self.topics[i] for i in np.searchsorted(self.topic_cdf, self.rng.random(count))]
 
     def row(self, article_id: int, topics: list[str] | None = None, date: datetime | None = None) -> tuple:
+        from articles.models import filter_lexeme
+
         rng = self.rng
         gold = topics is not None
         topics = topics or self.pick_topics()
@@ -110,11 +112,12 @@ class ArticleMaker:
         if date is None and rng.random() >= 0.02:
             date = START + timedelta(seconds=int(rng.integers(0, SPAN_SECONDS)))
         status = "published" if gold or rng.random() >= 0.02 else "draft"
+        section = self.sections[int(rng.integers(0, len(self.sections)))]
         row = (
             article_id,
             _sentence(title).rstrip("."),
             f"{'gold' if gold else 'bench'}-{article_id}",
-            self.sections[int(rng.integers(0, len(self.sections)))],
+            section,
             _sentence(summary),
             "\n\n".join(paragraphs),
             max(1, round(len(body_words) / 230)),
@@ -122,6 +125,10 @@ class ArticleMaker:
             status,
             " and ".join(name for _, name in byline_authors),
             "",
+            # What migration 0007's triggers would write (they do not run under COPY here).
+            " ".join(
+                [filter_lexeme("section", section), *(filter_lexeme("author", a) for a, _ in byline_authors)]
+            ),
         )
         # Each byline carries its story's status and date (the triggers that copy them do not run
         # under COPY with session_replication_role = replica).

@@ -313,9 +313,21 @@ def explain_checks(runner: Runner, classes: dict) -> list[str]:
             verdicts.append(f"{part} {'GIN' if uses_gin else 'NO GIN'}")
             if not uses_gin:
                 problems.append(f"{name} {part} ({q!r}, {sort}) does not use a GIN index:\n{plan}")
+            if part == "census" and name in ("filtered", "by_author") and not _filters_in_gin(plan):
+                problems.append(f"{name} census ({q!r}) does not filter inside the GIN scan:\n{plan}")
         plans.append(f"{name}: {', '.join(verdicts)}")
     runner.plans = "; ".join(plans)
     return problems
+
+
+def _filters_in_gin(plan: str) -> bool:
+    """The section or author filter is a condition of the text index's scan (migration 0007), and
+    no other index is ANDed with the word's postings."""
+    lines = plan.splitlines()
+    scans = [n for n, line in enumerate(lines) if "Bitmap Index Scan on article_search_gin" in line]
+    conditions = [lines[n + 1] for n in scans if n + 1 < len(lines)]
+    both = any("search_filters @@" in c and "search_vector @@" in c for c in conditions)
+    return both and "BitmapAnd" not in plan
 
 
 def relevance_check(runner: Runner, generator_seed: int) -> tuple[list[str], list[str]]:

@@ -340,14 +340,18 @@ def _copy_articles(pages: list[SavedPage], options: ImportOptions, *, slugs: lis
             "source_id": source_id,
             "created_at": now,
             "updated_at": now,
+            "search_filters": None,  # the database writes it (migration 0007)
         }
         for page, slug, article_id, source_id, hero_id in zip(
             pages, slugs, ids[Article], ids[SourceDocument], hero_ids, strict=True
         )
     ]
-    copy_into(Article, rows)
     articles = [_NewArticle(row["id"], row["title"], row["status"], row["published_at"]) for row in rows]
+    # Bylines first (foreign keys are checked at commit): each story's `search_filters` is then
+    # complete when its row is written, instead of each byline updating its story again (a
+    # second copy of every index entry of the story, GIN included).
     _link_authors(articles, [[authors[_author_key(a)] for a in p.parsed.authors] for p in pages], copy=True)
+    copy_into(Article, rows)
     _create_teasers(articles, pages, copy=True)
     _relink_teasers([a.title for a in articles])
     return ids[Article]

@@ -1,0 +1,178 @@
+"""A story's `search_filters` (its section and authors as lexemes, indexed with its words) and
+the section and author filters of a word search that read it.
+
+The column is kept by database triggers (migration 0007), so these tests write the way the app's
+paths do (save, queryset update, bylines added, moved and removed, stale instances, the
+importer's COPY) and compare the column with the story's own section and bylines."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
+
+from articles import search as search_module
+from articles.importer.load import Outcome, import_pages
+from articles.models import Article, ArticleAuthor, Section, filter_lexeme
+from articles.search import Search
+from articles.search_query import parse_query
+from authors.models import Author
+from tests.articles.test_import_copy import rich_page
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(story: Article) -> set[str]:
+    with connection.cursor() as cursor:
+        sql = "SELECT tsvector_to_array(search_filters) FROM articles_article WHERE id = %s"
+        cursor.execute(sql, [story.pk])
+        return set(cursor.fetchone()[0])
+
+
+def expected(story: Article) -> set[str]:
+    """What the story's section and bylines say, through the ORM."""
+    story = Article.objects.get(pk=story.pk)
+    authors = ArticleAuthor.objects.filter(article=story).values_list("author_id", flat=True)
+    section = {filter_lexeme("section", story.section_id)} if story.section_id else set()
+    return section | {filter_lexeme("author", pk) for pk in authors}
+
+
+def test_a_new_story_holds_its_section_and_authors():
+    story = ArticleFactory(section=SectionFactory(), authors=[AuthorFactory(), AuthorFactory()])
+    assert len(stored(story)) == 3 and stored(story) == expected(story)
+    assert stored(ArticleFactory(section=None)) == set()
+
+
+def test_bylines_added_moved_and_removed_reach_their_story():
+    first, second, third = AuthorFactory(), AuthorFactory(), AuthorFactory()
+    story, other = ArticleFactory(authors=[first]), ArticleFactory(authors=[])
+    ArticleAuthor.objects.create(article=story, author=second, position=1)
+    assert stored(story) == expected(story) and len(stored(story)) == 3
+
+    ArticleAuthor.objects.filter(article=story, author=second).update(author=third)
+    assert filter_lexeme("author", third.pk) in stored(story)
+    assert filter_lexeme("author", second.pk) not in stored(story)
+
+    ArticleAuthor.objects.filter(article=story, author=third).update(article=other)  # moved
+    assert stored(story) == expected(story) and stored(other) == expected(other)
+    assert filter_lexeme("author", third.pk) in stored(other)
+
+    ArticleAuthor.objects.filter(article=story).delete()
+    assert stored(story) == expected(story) == {filter_lexeme("section", story.section_id)}
+
+
+def test_a_new_section_reaches_the_story_however_it_is_written():
+    story = ArticleFactory(authors=[AuthorFactory()])
+    story.section = SectionFactory()
+    story.save()
+    assert stored(story) == expected(story)
+
+    Article.objects.filter(pk=story.pk).update(section=SectionFactory())  # an admin bulk action
+    assert stored(story) == expected(story)
+    Article.objects.filter(pk=story.pk).update(section=None)
+    assert stored(story) == expected(story)
+
+
+def test_what_the_app_writes_into_the_column_is_replaced_by_the_truth():
+    """A stale instance saved after its bylines changed, or a value written on purpose."""
+    story = ArticleFactory(authors=[AuthorFactory()])
+    stale = Article.objects.get(pk=story.pk)
+    ArticleAuthor.objects.create(article=story, author=AuthorFactory(), position=1)
+    stale.title = "A new title"
+    stale.save()
+    assert stored(story) == expected(story) and len(stored(story)) == 3
+
+    Article.objects.filter(pk=story.pk).update(search_filters="'s999999'")
+    assert stored(story) == expected(story)
+
+
+def test_the_importers_copy_path_writes_each_story_once_complete():
+    """Bylines are written before their stories, so no story row is updated afterwards (which
+    would copy every index entry of the story again): here an update would fail the import."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION pg_temp.refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'a story was updated'; END $$; "
+            "CREATE TRIGGER refuse_updates BEFORE UPDATE ON articles_article "
+            "FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse()"
+        )
+    [result] = import_pages([rich_page()])
+    assert result.outcome is Outcome.CREATED, result.error
+    story = Article.objects.get()
+    assert stored(story) == expected(story) and len(stored(story)) == 3  # a section, two authors
+    with pytest.raises(DatabaseError, match="a story was updated"), transaction.atomic():
+        ArticleAuthor.objects.create(article=story, author=AuthorFactory(), position=5)
+
+
+@pytest.fixture
+def filtered_archive():
+    news, sport = SectionFactory(name="News", slug="news"), SectionFactory(name="Sport", slug="sport")
+    ann, bob = AuthorFactory(name="Ann Marsh", slug="ann-marsh"), AuthorFactory(name="Bob Marsh")
+    carl = AuthorFactory(name="Carl Ode")
+    for n, (section, authors) in enumerate(
+        [(news, [ann]), (news, [bob]), (sport, [ann, carl]), (sport, [carl]), (None, [ann]), (news, [])]
+    ):
+        ArticleFactory(title=f"Harbour story {n}", body="The harbour.", section=section, authors=authors)
+    ArticleFactory(title="Draft harbour", body="The harbour.", section=news, authors=[ann], status="draft")
+    ArticleFactory(title="Other news", body="Nothing here.", section=news, authors=[ann])
+
+
+def titles(raw: str) -> set[str]:
+    return set(Search(parse_query(raw)).matches().values_list("title", flat=True))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "harbour section:news",
+        "harbour section:Sport",
+        "harbour author:ann",
+        "harbour author:marsh",  # two authors
+        "harbour author:marsh section:sport",
+        "harbour author:ann-marsh",
+        "harbour section:nowhere",
+        "harbour author:nobody section:news",
+        "-nothing section:news",
+    ],
+)
+def test_with_words_the_filters_find_what_joins_on_sections_and_bylines_find(filtered_archive, raw):
+    parsed = parse_query(raw)
+    assert "search_filters" in Search(parsed).where[0]
+    assert titles(raw) == reference_titles(parsed)
+
+
+def reference_titles(parsed) -> set[str]:
+    stories = Article.objects.published().filter(search_vector=Search(parsed).tsquery)
+    if parsed.section:
+        stories = stories.filter(Q(section__name__iexact=parsed.section) | Q(section__slug=parsed.section))
+    if parsed.author:
+        stories = stories.filter(Q(authors__name__icontains=parsed.author) | Q(authors__slug=parsed.author))
+    return set(stories.values_list("title", flat=True))
+
+
+def test_the_text_index_intersects_words_and_filters_in_one_scan(filtered_archive):
+    """A word's matches in one section or by one author are found inside the GIN index scan: no
+    second index ANDed with every posting of the word, and no reading of every story in the
+    section to test its vector. (At scale this is a hard check of bench/search_bench.py.)"""
+    news, carl = Section.objects.get(slug="news"), Author.objects.get(name="Carl Ode")
+    ArticleFactory.create_batch(40, body="Other words.", section=news, authors=[carl])
+    with connection.cursor() as cursor:
+        # As autovacuum would: the suite's rolled-back stories leave the GIN indexes long pending
+        # lists, which the planner counts against each scan.
+        cursor.execute(
+            "SELECT gin_clean_pending_list('article_search_gin'), "
+            "gin_clean_pending_list('article_search_head_gin'); ANALYZE articles_article"
+        )
+    for raw in ("harbour section:news", "harbour author:carl"):  # 40 more stories in each, without it
+        search = Search(parse_query(raw))
+        matches = Article.objects.filter(search_vector=search.tsquery)
+        matches = search_module.filter_articles(matches, search.parsed).order_by().values("pk")
+        sql, params = matches.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
+            )  # as the census
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert plan.count("Bitmap Index Scan") == 1 and "article_search_gin" in plan, plan
+        [condition] = [line for line in plan.splitlines() if "Index Cond" in line]
+        assert "search_vector @@" in condition and "search_filters @@" in condition, plan

@@ -24,6 +24,11 @@ statements, each bounded in the rows it visits, written here rather than compose
    snippets (`ts_headline` re-parses each document, so only the shown rows pay for it). Cut from
    the census's ids when it has them; otherwise it matches again, bounded as described below.
 
+Filters: with words, a section or author filter is a condition on the story's `search_filters`
+(its section and authors as lexemes, kept by database triggers), a second column of both GIN
+indexes, so PostgreSQL intersects it with the words inside one index scan; ANDing another index
+instead first decoded every posting of the word (`filter_articles`).
+
 Relevance, in two tiers (a total order, so pages are stable):
   1. the newest HEAD_CANDIDATES stories matching in title or summary, scored by the small,
      inline `search_vector_head`:

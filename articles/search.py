@@ -267,14 +267,8 @@ def _filter_query(parsed: ParsedQuery, db: str) -> str:
     """The section and author filters as a tsquery over `search_filters`: any of the sections
     named and any of the authors, e.g. "('s3') & ('a12' | 'a40')". The ids are read first (one
     query), so the planner sees a constant and estimates it from the column's statistics."""
-    named = {
-        kind: people_or_sections(name, db)
-        for kind, name, people_or_sections in (
-            ("section", parsed.section, _sections_named),
-            ("author", parsed.author, _authors_named),
-        )
-        if name
-    }
+    finders = (("section", parsed.section, _sections_named), ("author", parsed.author, _authors_named))
+    named = {kind: find(name, db) for kind, name, find in finders if name}
     groups: dict[str, list[str]] = {kind: [] for kind in named}
     lookups = [found.values_list(Value(kind), "pk") for kind, found in named.items()]
     for kind, pk in lookups[0].union(*lookups[1:], all=True) if len(lookups) > 1 else lookups[0]:

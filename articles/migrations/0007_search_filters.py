@@ -86,6 +86,16 @@ CREATE TRIGGER articles_bylines_deleted
 AFTER DELETE ON articles_articleauthor REFERENCING OLD TABLE AS old_bylines
 FOR EACH STATEMENT EXECUTE FUNCTION articles_bylines_search_filters();
 """
+# A run that stopped after this step left them in place: it starts over.
+DROP_IF_ANY = """
+DROP TRIGGER IF EXISTS articles_bylines_deleted ON articles_articleauthor;
+DROP TRIGGER IF EXISTS articles_bylines_updated ON articles_articleauthor;
+DROP TRIGGER IF EXISTS articles_bylines_inserted ON articles_articleauthor;
+DROP TRIGGER IF EXISTS articles_story_search_filters ON articles_article;
+DROP FUNCTION IF EXISTS articles_bylines_search_filters();
+DROP FUNCTION IF EXISTS articles_story_search_filters();
+DROP FUNCTION IF EXISTS articles_search_filters(bigint, bigint);
+"""
 DROP = """
 ALTER FUNCTION articles_byline_copy_story() RESET plan_cache_mode;
 DROP TRIGGER articles_bylines_deleted ON articles_articleauthor;
@@ -102,26 +112,56 @@ class Migration(migrations.Migration):
     atomic = False
     dependencies = [("articles", "0006_published_index")]
 
+    # Each step may be run again: a migration in several transactions can stop part-way (a full
+    # disk during the backfill), and `migrate` then starts it over.
     operations = [
-        migrations.RemoveIndex(model_name="article", name="article_search_gin"),
-        migrations.RemoveIndex(model_name="article", name="article_search_head_gin"),
-        migrations.AddField(
-            model_name="article",
-            name="search_filters",
-            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+        migrations.SeparateDatabaseAndState(
+            database_operations=[
+                migrations.RunSQL(
+                    "DROP INDEX IF EXISTS article_search_gin; DROP INDEX IF EXISTS article_search_head_gin;",
+                    "CREATE INDEX article_search_gin ON articles_article USING gin (search_vector); "
+                    "CREATE INDEX article_search_head_gin ON articles_article USING gin (search_vector_head);",
+                ),
+                migrations.RunSQL(
+                    "ALTER TABLE articles_article ADD COLUMN IF NOT EXISTS search_filters tsvector NULL;",
+                    "ALTER TABLE articles_article DROP COLUMN search_filters;",
+                ),
+            ],
+            state_operations=[
+                migrations.RemoveIndex(model_name="article", name="article_search_gin"),
+                migrations.RemoveIndex(model_name="article", name="article_search_head_gin"),
+                migrations.AddField(
+                    model_name="article",
+                    name="search_filters",
+                    field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
+            ],
         ),
-        migrations.RunSQL(f"BEGIN; {FUNCTIONS} {BACKFILL} {TRIGGERS} COMMIT;", DROP),
-        migrations.AddIndex(
-            model_name="article",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["search_vector", "search_filters"], name="article_search_gin"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="article",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["search_vector_head", "search_filters"], name="article_search_head_gin"
-            ),
+        migrations.RunSQL(f"BEGIN; {DROP_IF_ANY} {FUNCTIONS} {BACKFILL} {TRIGGERS} COMMIT;", DROP),
+        migrations.SeparateDatabaseAndState(
+            database_operations=[
+                migrations.RunSQL(
+                    "CREATE INDEX IF NOT EXISTS article_search_gin"
+                    " ON articles_article USING gin (search_vector, search_filters); "
+                    "CREATE INDEX IF NOT EXISTS article_search_head_gin"
+                    " ON articles_article USING gin (search_vector_head, search_filters);",
+                    "DROP INDEX article_search_gin; DROP INDEX article_search_head_gin;",
+                ),
+            ],
+            state_operations=[
+                migrations.AddIndex(
+                    model_name="article",
+                    index=django.contrib.postgres.indexes.GinIndex(
+                        fields=["search_vector", "search_filters"], name="article_search_gin"
+                    ),
+                ),
+                migrations.AddIndex(
+                    model_name="article",
+                    index=django.contrib.postgres.indexes.GinIndex(
+                        fields=["search_vector_head", "search_filters"], name="article_search_head_gin"
+                    ),
+                ),
+            ],
         ),
         # Statistics for the new column (the planner's estimate of a section's or author's share),
         # and the old row versions marked free.

@@ -120,9 +120,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self) -> ArticleQuerySet:
         """What a list of teasers needs, in a fixed number of queries."""
-        return self.select_related("section", "hero_image").defer(
-            "body", "search_vector", "search_vector_head", "search_filters"
-        )
+        return self.select_related("section", "hero_image").defer("body", *SEARCH_COLUMNS)
 
     def for_detail(self) -> ArticleQuerySet:
         """An article page's story with its byline and teasers: three queries whatever their number."""

@@ -283,11 +283,12 @@ class Article(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
-    # The story's section and authors as lexemes (`filter_lexeme`), indexed beside each search
-    # vector so that a word search narrowed to a section or an author is one GIN scan. ANDed
-    # from a second index instead, every posting of a common word was decoded first (`doctor
-    # author:<one>` 21 ms → 2 ms at 1M stories). Database triggers keep it (migration 0007),
-    # from any write path: a story's section, and its bylines being added, changed or removed.
+    # The story's section, authors and year as lexemes (`filter_lexeme`), indexed beside each
+    # search vector so that a word search narrowed to a section or an author, or a results page's
+    # newest headline matches, is one GIN scan. ANDed from a second index instead, every posting
+    # of a common word was decoded first (`doctor author:<one>` 21 ms → 2 ms at 1M stories).
+    # Database triggers keep it (migrations 0007, 0008), from any write path: a story's section
+    # and date, and its bylines being added, changed or removed.
     search_filters = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
@@ -400,10 +401,11 @@ class ArticleAuthorQuerySet(models.QuerySet):
         return grouped
 
 
-def filter_lexeme(kind: str, pk: int) -> str:
-    """A story's `search_filters` entry for its section (`kind` "section") or one of its authors
-    ("author"). Migration 0007's `articles_search_filters()` writes the same."""
-    return {"section": "s", "author": "a"}[kind] + str(int(pk))
+def filter_lexeme(kind: str, value: int) -> str:
+    """A story's `search_filters` entry for its section (`kind` "section", its pk), one of its
+    authors ("author", the pk) or the UTC year it was published ("year"). Migration 0008's
+    `articles_search_filters()` writes the same."""
+    return {"section": "s", "author": "a", "year": "y"}[kind] + str(int(value))
 
 
 class ArticleAuthor(models.Model):

@@ -125,9 +125,13 @@ class ArticleMaker:
             status,
             " and ".join(name for _, name in byline_authors),
             "",
-            # What migration 0007's triggers would write (they do not run under COPY here).
+            # What migrations 0007 and 0008's triggers would write (they do not run under COPY here).
             " ".join(
-                [filter_lexeme("section", section), *(filter_lexeme("author", a) for a, _ in byline_authors)]
+                [
+                    filter_lexeme("section", section),
+                    *([filter_lexeme("year", date.astimezone(UTC).year)] if date else []),
+                    *(filter_lexeme("author", a) for a, _ in byline_authors),
+                ]
             ),
         )
         # Each byline carries its story's status and date (the triggers that copy them do not run

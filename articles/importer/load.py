@@ -340,7 +340,7 @@ def _copy_articles(pages: list[SavedPage], options: ImportOptions, *, slugs: lis
             "source_id": source_id,
             "created_at": now,
             "updated_at": now,
-            "search_filters": None,  # the database writes it (migration 0007)
+            "search_filters": None,  # the database writes it (migrations 0007, 0008)
         }
         for page, slug, article_id, source_id, hero_id in zip(
             pages, slugs, ids[Article], ids[SourceDocument], hero_ids, strict=True

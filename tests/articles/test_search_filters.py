@@ -1,9 +1,12 @@
-"""A story's `search_filters` (its section and authors as lexemes, indexed with its words) and
-the section and author filters of a word search that read it.
+"""A story's `search_filters` (its section, authors and year as lexemes, indexed with its words)
+and the section and author filters of a word search that read it.
 
-The column is kept by database triggers (migration 0007), so these tests write the way the app's
-paths do (save, queryset update, bylines added, moved and removed, stale instances, the
-importer's COPY) and compare the column with the story's own section and bylines."""
+The column is kept by database triggers (migrations 0007, 0008), so these tests write the way the
+app's paths do (save, queryset update, bylines added, moved and removed, stale instances, the
+importer's COPY) and compare the column with the story's own section, bylines and date."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -33,20 +36,41 @@ def expected(story: Article) -> set[str]:
     story = Article.objects.get(pk=story.pk)
     authors = ArticleAuthor.objects.filter(article=story).values_list("author_id", flat=True)
     section = {filter_lexeme("section", story.section_id)} if story.section_id else set()
-    return section | {filter_lexeme("author", pk) for pk in authors}
+    year = {filter_lexeme("year", story.published_at.astimezone(UTC).year)} if story.published_at else set()
+    return section | year | {filter_lexeme("author", pk) for pk in authors}
 
 
-def test_a_new_story_holds_its_section_and_authors():
-    story = ArticleFactory(section=SectionFactory(), authors=[AuthorFactory(), AuthorFactory()])
-    assert len(stored(story)) == 3 and stored(story) == expected(story)
-    assert stored(ArticleFactory(section=None)) == set()
+def test_a_new_story_holds_its_section_authors_and_year():
+    story = ArticleFactory(
+        section=SectionFactory(), authors=[AuthorFactory(), AuthorFactory()], published_at=at(2019, 5, 1)
+    )
+    assert len(stored(story)) == 4 and stored(story) == expected(story)
+    assert filter_lexeme("year", 2019) in stored(story)
+    assert stored(ArticleFactory(section=None, published_at=None)) == set()
+
+
+def test_the_year_follows_the_date_however_it_is_written():
+    """The UTC year: a story published at 00:30 on New Year's Day in Paris is of the old year."""
+    story = ArticleFactory(published_at=datetime(2021, 1, 1, 0, 30, tzinfo=ZoneInfo("Europe/Paris")))
+    assert filter_lexeme("year", 2020) in stored(story) and stored(story) == expected(story)
+    story.published_at = at(2022, 7, 1)
+    story.save()
+    assert stored(story) == expected(story) and filter_lexeme("year", 2022) in stored(story)
+    Article.objects.filter(pk=story.pk).update(published_at=at(2023, 7, 1))  # rescheduled in bulk
+    assert stored(story) == expected(story) and filter_lexeme("year", 2023) in stored(story)
+    Article.objects.filter(pk=story.pk).update(published_at=None)
+    assert stored(story) == expected(story) and not any(lexeme.startswith("y") for lexeme in stored(story))
+
+
+def at(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, 12, tzinfo=UTC)
 
 
 def test_bylines_added_moved_and_removed_reach_their_story():
     first, second, third = AuthorFactory(), AuthorFactory(), AuthorFactory()
     story, other = ArticleFactory(authors=[first]), ArticleFactory(authors=[])
     ArticleAuthor.objects.create(article=story, author=second, position=1)
-    assert stored(story) == expected(story) and len(stored(story)) == 3
+    assert stored(story) == expected(story) and len(stored(story)) == 4
 
     ArticleAuthor.objects.filter(article=story, author=second).update(author=third)
     assert filter_lexeme("author", third.pk) in stored(story)
@@ -57,7 +81,8 @@ def test_bylines_added_moved_and_removed_reach_their_story():
     assert filter_lexeme("author", third.pk) in stored(other)
 
     ArticleAuthor.objects.filter(article=story).delete()
-    assert stored(story) == expected(story) == {filter_lexeme("section", story.section_id)}
+    assert stored(story) == expected(story)
+    assert not any(lexeme.startswith("a") for lexeme in stored(story))
 
 
 def test_a_new_section_reaches_the_story_however_it_is_written():
@@ -79,7 +104,7 @@ def test_what_the_app_writes_into_the_column_is_replaced_by_the_truth():
     ArticleAuthor.objects.create(article=story, author=AuthorFactory(), position=1)
     stale.title = "A new title"
     stale.save()
-    assert stored(story) == expected(story) and len(stored(story)) == 3
+    assert stored(story) == expected(story) and len(stored(story)) == 4
 
     Article.objects.filter(pk=story.pk).update(search_filters="'s999999'")
     assert stored(story) == expected(story)
@@ -98,7 +123,7 @@ def test_the_importers_copy_path_writes_each_story_once_complete():
     [result] = import_pages([rich_page()])
     assert result.outcome is Outcome.CREATED, result.error
     story = Article.objects.get()
-    assert stored(story) == expected(story) and len(stored(story)) == 3  # a section, two authors
+    assert stored(story) == expected(story) and len(stored(story)) == 4  # a section, a year, two authors
     with pytest.raises(DatabaseError, match="a story was updated"), transaction.atomic():
         ArticleAuthor.objects.create(article=story, author=AuthorFactory(), position=5)
 
@@ -176,3 +201,21 @@ def test_the_text_index_intersects_words_and_filters_in_one_scan(filtered_archiv
         assert plan.count("Bitmap Index Scan") == 1 and "article_search_gin" in plan, plan
         [condition] = [line for line in plan.splitlines() if "Index Cond" in line]
         assert "search_vector @@" in condition and "search_filters @@" in condition, plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0008_writes_the_years_of_existing_stories_and_can_be_reversed():
+    """Run back to 0007 and forward again on stories already there (its steps commit one by one,
+    hence a transactional test)."""
+    from django.core.management import call_command
+
+    story = ArticleFactory(section=SectionFactory(), authors=[AuthorFactory()], published_at=at(2019, 5, 1))
+    undated = ArticleFactory(published_at=None, authors=[AuthorFactory()])
+    try:
+        call_command("migrate", "articles", "0007", verbosity=0)
+        assert stored(story) == expected(story) - {filter_lexeme("year", 2019)}
+        assert stored(undated) == expected(undated)
+    finally:
+        call_command("migrate", "articles", verbosity=0)
+    assert stored(story) == expected(story) and filter_lexeme("year", 2019) in stored(story)
+    assert stored(undated) == expected(undated)

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -267,12 +267,17 @@ def _filter_query(parsed: ParsedQuery, db: str) -> str:
     query), so the planner sees a constant and estimates it from the column's statistics."""
     finders = (("section", parsed.section, _sections_named), ("author", parsed.author, _authors_named))
     named = {kind: find(name, db) for kind, name, find in finders if name}
-    groups: dict[str, list[str]] = {kind: [] for kind in named}
+    groups: dict[str, list[int]] = {kind: [] for kind in named}
     lookups = [found.values_list(Value(kind), "pk") for kind, found in named.items()]
     for kind, pk in lookups[0].union(*lookups[1:], all=True) if len(lookups) > 1 else lookups[0]:
-        groups[kind].append(f"'{filter_lexeme(kind, pk)}'")
-    # A name that matches nothing matches no story: NO_SUCH_LEXEME is never written.
-    return " & ".join(f"({' | '.join(lexemes or [NO_SUCH_LEXEME])})" for lexemes in groups.values())
+        groups[kind].append(pk)
+    return " & ".join(f"({_any_lexeme(kind, pks)})" for kind, pks in groups.items())
+
+
+def _any_lexeme(kind: str, values: Iterable[int]) -> str:
+    """A tsquery over `search_filters` for any of these sections, authors or years, e.g.
+    "'a12' | 'a40'". For none it matches no story: NO_SUCH_LEXEME is never written."""
+    return " | ".join(f"'{filter_lexeme(kind, value)}'" for value in values) or NO_SUCH_LEXEME
 
 
 def _stories_of(authors: QuerySet[Author], db: str) -> str | None:
@@ -512,8 +517,7 @@ def _head_candidates(search: Search) -> tuple[str, tuple]:
     windows: list[tuple[str, tuple]] = []
     newer = timezone.now().year + 1  # no public story is dated later (the gate: up to now)
     for year in _head_windows(search):
-        years = " | ".join(f"'{filter_lexeme('year', y)}'" for y in range(year, newer))
-        windows.append(("search_filters @@ %s::tsquery", (years or NO_SUCH_LEXEME,)))
+        windows.append(("search_filters @@ %s::tsquery", (_any_lexeme("year", range(year, newer)),)))
         newer = year
     if not windows:
         windows.append(("TRUE", ()))

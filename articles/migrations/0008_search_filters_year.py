@@ -10,13 +10,13 @@ from django.db import migrations
 # (EXPLAIN ANALYZE on a scratch copy, bench/RESULTS.md). The year is the UTC year of
 # `published_at`; an undated story has none.
 #
-# The same steps as 0007 (which this replaces the functions and story trigger of): the text
-# indexes are dropped and rebuilt around the backfill, in separate transactions, each step safe to
-# run again.
+# The same steps as 0007: the text indexes are dropped and rebuilt around the backfill, in
+# separate transactions, each step safe to run again. Its functions are replaced and its story
+# trigger also fires on a date change; its byline triggers stay as they are.
 previous = importlib.import_module("articles.migrations.0007_search_filters")
 
 FUNCTIONS = """
-CREATE FUNCTION articles_search_filters(story bigint, section bigint, published timestamptz)
+CREATE OR REPLACE FUNCTION articles_search_filters(story bigint, section bigint, published timestamptz)
 RETURNS tsvector LANGUAGE sql STABLE AS $$
     -- The same lexemes as articles.models.filter_lexeme() (and as the story trigger below).
     SELECT array_to_tsvector(ARRAY(
@@ -30,7 +30,7 @@ $$;
 
 -- Spelled out rather than calling articles_search_filters(): PL/pgSQL keeps this statement's
 -- plan for the session, a SQL function called from it is planned again for each row (50 µs).
-CREATE FUNCTION articles_story_search_filters() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION articles_story_search_filters() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.search_filters := array_to_tsvector(ARRAY(
         SELECT 's' || NEW.section_id WHERE NEW.section_id IS NOT NULL
@@ -43,7 +43,7 @@ BEGIN
     RETURN NEW;
 END $$;
 
-CREATE FUNCTION articles_bylines_search_filters() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION articles_bylines_search_filters() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     stories bigint[];
 BEGIN
@@ -59,29 +59,24 @@ BEGIN
     USING stories;  -- NULL: the story trigger computes the new value
     RETURN NULL;
 END $$;
+
+DROP FUNCTION IF EXISTS articles_search_filters(bigint, bigint);
 """
-# Computed before the triggers exist, as in 0007 (the story trigger would compute each value again).
+# Computed while the story trigger is away, as in 0007 (it would compute each value again).
 BACKFILL = (
     "UPDATE articles_article SET search_filters = articles_search_filters(id, section_id, published_at)"
     " WHERE published_at IS NOT NULL;"
 )
-TRIGGERS = """
+DROP_STORY_TRIGGER = "DROP TRIGGER IF EXISTS articles_story_search_filters ON articles_article;"
+STORY_TRIGGER = """
 CREATE TRIGGER articles_story_search_filters
 BEFORE INSERT OR UPDATE OF section_id, published_at, search_filters ON articles_article
 FOR EACH ROW EXECUTE FUNCTION articles_story_search_filters();
-
-CREATE TRIGGER articles_bylines_inserted
-AFTER INSERT ON articles_articleauthor REFERENCING NEW TABLE AS new_bylines
-FOR EACH STATEMENT EXECUTE FUNCTION articles_bylines_search_filters();
-CREATE TRIGGER articles_bylines_updated
-AFTER UPDATE ON articles_articleauthor REFERENCING OLD TABLE AS old_bylines NEW TABLE AS new_bylines
-FOR EACH STATEMENT EXECUTE FUNCTION articles_bylines_search_filters();
-CREATE TRIGGER articles_bylines_deleted
-AFTER DELETE ON articles_articleauthor REFERENCING OLD TABLE AS old_bylines
-FOR EACH STATEMENT EXECUTE FUNCTION articles_bylines_search_filters();
 """
-DROP_IF_ANY = (
-    previous.DROP_IF_ANY + "DROP FUNCTION IF EXISTS articles_search_filters(bigint, bigint, timestamptz);\n"
+# Back to 0007's lexemes: its functions and triggers as it made them, and every value recomputed.
+REVERSE = (
+    f"{previous.DROP_IF_ANY} DROP FUNCTION IF EXISTS articles_search_filters(bigint, bigint, timestamptz); "
+    f"{previous.FUNCTIONS} {previous.BACKFILL} {previous.TRIGGERS}"
 )
 DROP_INDEXES = "DROP INDEX IF EXISTS article_search_gin; DROP INDEX IF EXISTS article_search_head_gin;"
 CREATE_INDEXES = (
@@ -98,9 +93,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(DROP_INDEXES, CREATE_INDEXES),
         migrations.RunSQL(
-            f"BEGIN; {DROP_IF_ANY} {FUNCTIONS} {BACKFILL} {TRIGGERS} COMMIT;",
-            # Back to 0007's lexemes: its functions and triggers, and every value recomputed.
-            f"BEGIN; {DROP_IF_ANY} {previous.FUNCTIONS} {previous.BACKFILL} {previous.TRIGGERS} COMMIT;",
+            f"BEGIN; {DROP_STORY_TRIGGER} {FUNCTIONS} {BACKFILL} {STORY_TRIGGER} COMMIT;",
+            f"BEGIN; {REVERSE} COMMIT;",
         ),
         migrations.RunSQL(CREATE_INDEXES, DROP_INDEXES),
         migrations.RunSQL("VACUUM ANALYZE articles_article", migrations.RunSQL.noop),

@@ -58,7 +58,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db import connections, router, transaction
+from django.db import OperationalError, connections, router, transaction
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -108,6 +108,12 @@ STOP_WORDS_ONLY = (
     "Your search has only very common words (such as “the” or “and”), which are not indexed. "
     "Try a more specific word."
 )
+TOO_SLOW = (
+    "This search took too long and was stopped. A phrase in quotes is checked story by story, and "
+    "one of very common words is in a great many stories: search for the words without quotes, "
+    "add a rarer word, or narrow it to a section or an author."
+)
+CANCELLED = "57014"  # SQLSTATE query_canceled: a statement ran past SEARCH_TIMEOUT_MS
 TSQUERY = "websearch_to_tsquery('english'::regconfig, %s)"
 # The recency factor in double precision (numeric exp() cost ~3 µs a row, 1.5 ms for 500
 # candidates). %s is RECENCY_DAYS; the exponent is capped so a story thousands of years old
@@ -174,7 +180,9 @@ class Statement:
 
     @property
     def text(self) -> str:
-        return "".join(f"SET LOCAL {setting}; " for setting in self.settings) + self.sql
+        # Every statement gets the search time budget (`TOO_SLOW`, `run_search`).
+        budget = f"statement_timeout = {int(settings.SEARCH_TIMEOUT_MS)}"
+        return "".join(f"SET LOCAL {setting}; " for setting in (*self.settings, budget)) + self.sql
 
 
 @dataclass
@@ -801,13 +809,34 @@ class ResultsPage:
     facets: Facets
     suggestion: str = ""
     title_match: str = ""  # see `run_search`
+    stopped: bool = False  # ran past the time budget: no results, and a message says why
+
+
+def _cancelled(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "pgcode", None) == CANCELLED
 
 
 def run_search(search: Search, page_number: int | str, title_jump: bool = False) -> ResultsPage:
     """Count, facet, order, paginate, highlight and suggest. Raises InvalidPage for a bad page.
 
     With `title_jump`, a plain query that is exactly one public story's title (any case) returns
-    only that story's slug as `title_match`: the reader is taken straight to it."""
+    only that story's slug as `title_match`: the reader is taken straight to it.
+
+    A statement that runs past SEARCH_TIMEOUT_MS is cancelled by PostgreSQL; the search then
+    returns no results and says why (`TOO_SLOW`) rather than hold a worker for seconds. Every
+    benchmark query class ends far inside the budget; a quoted phrase of two very common words
+    does not, because GIN keeps no word positions and each story with both words is re-read."""
+    try:
+        return _run_search(search, page_number, title_jump)
+    except OperationalError as error:
+        if not _cancelled(error):
+            raise
+    search.messages.append(TOO_SLOW)
+    empty = Paginator(_Counted(0), PAGE_SIZE)
+    return ResultsPage(Page([], 1, empty), [], 0, False, Facets(), stopped=True)
+
+
+def _run_search(search: Search, page_number: int | str, title_jump: bool) -> ResultsPage:
     found = cached_census(search, titles=title_jump)
     paginator = Paginator(_Counted(found.total), PAGE_SIZE)
     if found.title_match:
@@ -830,7 +859,13 @@ def run_search(search: Search, page_number: int | str, title_jump: bool = False)
 
 
 def newest_articles(search: Search, count: int) -> list[Article]:
-    """The newest `count` matches (the search's feed): a census without facets, then one page."""
+    """The newest `count` matches (the search's feed): a census without facets, then one page.
+    None when the search runs past the time budget (`run_search`)."""
     newest = Search(search.parsed, "newest", db=search.db)
-    found = census(newest, facets=False)
-    return [hit.article for hit in _hits(newest, page_statement(newest, 0, count, found, snippets=False))]
+    try:
+        found = census(newest, facets=False)
+        return [hit.article for hit in _hits(newest, page_statement(newest, 0, count, found, snippets=False))]
+    except OperationalError as error:
+        if not _cancelled(error):
+            raise
+    return []

@@ -141,6 +141,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # How long a search's count and facets stay in the cache, so that turning its pages does not count
 # its matches again (0: always count). Stale as soon as the archive changes, like pages.
 SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "60"))
+# How long one search statement may run before PostgreSQL cancels it and the page says so. A phrase
+# of very common words is checked story by story ("game never": 300,000 stories at 1M, 1.6 s);
+# the budget keeps such a search from holding a worker, and never touches the benchmark's queries.
+SEARCH_TIMEOUT_MS = int(os.environ.get("SEARCH_TIMEOUT_MS", "2000"))
 # Sessions in the database (and so shared by all app servers): Django's default, said out loud.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -1,0 +1,99 @@
+"""The search time budget: a statement that runs past SEARCH_TIMEOUT_MS is cancelled by PostgreSQL,
+and the page (or feed) says so instead of holding a worker for seconds or failing with a 500.
+
+The slow search here is the real one: a quoted phrase whose two words are in many stories but
+never side by side, so PostgreSQL re-reads every such story's vector (GIN keeps no positions)."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import OperationalError, connection
+from django.utils import timezone
+
+from articles.models import Article
+from articles.search import TOO_SLOW, Search, Statement, census, run_search
+from articles.search_query import parse_query
+
+FILLER = " ".join(f"word{n}" for n in range(300))  # a vector too big to be stored inline
+PHRASE = '"harvest never"'
+
+
+@pytest.fixture
+def common_words(db):
+    """2,000 stories with both words apart, and three with the phrase."""
+    now = timezone.now()
+    stories = [
+        Article(
+            title=f"Story {n}",
+            slug=f"story-{n}",
+            summary="A report.",
+            body=f"The harvest came early. {FILLER} We never saw it.",
+            status=Article.Status.PUBLISHED,
+            published_at=now,
+        )
+        for n in range(2_000)
+    ]
+    stories += [
+        Article(
+            title=f"Phrase {n}",
+            slug=f"phrase-{n}",
+            summary="A report.",
+            body="A harvest never forgotten.",
+            status=Article.Status.PUBLISHED,
+            published_at=now,
+        )
+        for n in range(3)
+    ]
+    Article.objects.bulk_create(stories)
+
+
+def test_every_search_statement_carries_the_budget(settings):
+    settings.SEARCH_TIMEOUT_MS = 1234
+    assert Statement("SELECT 1", ()).text == "SET LOCAL statement_timeout = 1234; SELECT 1"
+    statement = Statement("SELECT 1", (), ("jit = off",))
+    assert statement.text == "SET LOCAL jit = off; SET LOCAL statement_timeout = 1234; SELECT 1"
+
+
+def test_within_the_budget_the_phrase_is_found(common_words):
+    results = run_search(Search(parse_query(PHRASE)), 1)
+    assert not results.stopped
+    assert sorted(hit.article.slug for hit in results.hits) == ["phrase-0", "phrase-1", "phrase-2"]
+
+
+def test_past_the_budget_the_search_stops_and_says_why(common_words, settings):
+    settings.SEARCH_TIMEOUT_MS = 1
+    search = Search(parse_query(PHRASE))
+    results = run_search(search, 1)
+    assert results.stopped and results.hits == [] and results.total == 0
+    assert search.messages == [TOO_SLOW]
+    # The cancelled statement took nothing else with it: the connection still works.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM articles_article")
+        assert cursor.fetchone()[0] == 2_003
+
+
+def test_the_budget_ends_with_the_search(common_words, settings):
+    settings.SEARCH_TIMEOUT_MS = 1
+    run_search(Search(parse_query(PHRASE)), 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
+
+
+def test_a_cancelled_statement_is_known_by_its_sqlstate(common_words, settings):
+    settings.SEARCH_TIMEOUT_MS = 1
+    with pytest.raises(OperationalError) as raised:
+        census(Search(parse_query(PHRASE)))
+    assert getattr(raised.value.__cause__, "pgcode", None) == "57014"  # query_canceled
+
+
+def test_the_page_and_the_feed_say_the_search_was_stopped(common_words, client, settings):
+    settings.SEARCH_TIMEOUT_MS = 1
+    response = client.get("/search/", {"q": PHRASE})
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one(".search-messages").get_text(" ", strip=True) == TOO_SLOW
+    assert page.select_one(".search-count") is None  # not "0 results": nothing was counted
+    assert "No stories match" not in page.get_text()
+    feed = client.get("/search/feed/", {"q": PHRASE})
+    assert feed.status_code == 200
+    assert b"<item>" not in feed.content

@@ -41,6 +41,10 @@ Relevance, in two tiers (a total order, so pages are stable):
   2. then the stories that match only in the body (or are older head matches), newest first.
 Date sorts: with ≤ COUNT_CAP matches every match is sorted (the census's ids); beyond that the
 date index is walked, which finds a page quickly because matches are dense.
+
+Every statement has a time budget (SEARCH_TIMEOUT_MS): PostgreSQL cancels one that runs past it
+and the page says so (`run_search`). Only a quoted phrase of very common words gets there: GIN
+keeps no word positions, so each story holding all its words is re-read to check their order.
 """
 
 from __future__ import annotations
@@ -860,7 +864,7 @@ def _run_search(search: Search, page_number: int | str, title_jump: bool) -> Res
 
 def newest_articles(search: Search, count: int) -> list[Article]:
     """The newest `count` matches (the search's feed): a census without facets, then one page.
-    None when the search runs past the time budget (`run_search`)."""
+    Empty when the search runs past the time budget (`run_search`)."""
     newest = Search(search.parsed, "newest", db=search.db)
     try:
         found = census(newest, facets=False)

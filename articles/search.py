@@ -51,11 +51,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from functools import cached_property
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -117,6 +118,12 @@ TOO_SLOW = (
     "one of very common words is in a great many stories: search for the words without quotes, "
     "add a rarer word, or narrow it to a section or an author."
 )
+HEADLINES_ONLY = (
+    "These words are in too many stories to check each story's text for this phrase in time: the "
+    "results are the stories with it in the headline or summary. To search every story's text, "
+    "add a rarer word or narrow the search to a section or an author."
+)
+T = TypeVar("T")
 CANCELLED = "57014"  # SQLSTATE query_canceled: a statement ran past SEARCH_TIMEOUT_MS
 TSQUERY = "websearch_to_tsquery('english'::regconfig, %s)"
 # The recency factor in double precision (numeric exp() cost ~3 µs a row, 1.5 ms for 500
@@ -199,6 +206,8 @@ class Search:
     page_url: str = ""  # set by the feed
     # One database alias for all of a search's queries (a read replica when there are some).
     db: str = ""
+    # Words matched in titles and summaries only: the time budget's fallback (`run_search`).
+    headlines_only: bool = False
 
     def __post_init__(self) -> None:
         self.db = self.db or router.db_for_read(Article)
@@ -209,6 +218,11 @@ class Search:
     @property
     def active(self) -> bool:
         return bool(self.parsed.text or self.parsed.has_filters)
+
+    @property
+    def vector(self) -> str:
+        """The stored vector the words are matched in."""
+        return "search_vector_head" if self.headlines_only else "search_vector"
 
     @property
     def excludes(self) -> bool:
@@ -222,7 +236,7 @@ class Search:
         """Every match, through the ORM (tests and the benchmark's references; the page uses
         the statements below)."""
         queryset = self.base()
-        return queryset.filter(search_vector=self.tsquery) if self.parsed.text else queryset
+        return queryset.filter(**{self.vector: self.tsquery}) if self.parsed.text else queryset
 
     @cached_property
     def where(self) -> tuple[str, tuple]:
@@ -362,6 +376,9 @@ def _sample_sql(search: Search) -> tuple[str, tuple, bool]:
     )
     if not text:
         return columns.format(head="FALSE") + where, params, False
+    if search.headlines_only:
+        head_only = f"{columns.format(head='TRUE')}{where} AND search_vector_head @@ {TSQUERY}"
+        return head_only, (*params, text), False
     # One branch when a head match may fail (`-word`), or when a section or author filter keeps
     # few of the headline matches (151 of a 10% word's 3,869 at 1M stories, for one section
     # after 2015): the body index is read anyway.
@@ -480,6 +497,7 @@ def cached_census(search: Search, titles: bool = False) -> Census:
         return census(search, titles=titles)
     parsed = search.parsed
     parts = (parsed.text, parsed.author, parsed.section, parsed.after, parsed.before, search.sort, titles)
+    parts += (search.headlines_only,)
     key = hashlib.sha256(repr((*parts, timezone.get_current_timezone_name())).encode()).hexdigest()
     return archive_cached(
         f"census:{key}", lambda: census(search, titles=titles), settings.SEARCH_CACHE_SECONDS
@@ -524,7 +542,7 @@ def _head_candidates(search: Search) -> tuple[str, tuple]:
     match = f"search_vector_head @@ {TSQUERY}"
     match_params: tuple = (text,)
     if search.excludes:
-        match += f" AND search_vector @@ {TSQUERY}"
+        match += f" AND {search.vector} @@ {TSQUERY}"
         match_params = (text, text)
     windows: list[tuple[str, tuple]] = []
     newer = timezone.now().year + 1  # no public story is dated later (the gate: up to now)
@@ -611,7 +629,7 @@ def _ordered_ids(search: Search, start: int, stop: int, capped: bool) -> tuple[s
     text = search.parsed.text
     window = f"OFFSET {int(start)} LIMIT {int(stop - start)}"
     if search.sort != "relevance":
-        match = f" AND search_vector @@ {TSQUERY}" if text else ""
+        match = f" AND {search.vector} @@ {TSQUERY}" if text else ""
         order = ORDERS[search.sort, capped or not text]
         return (
             f"SELECT id FROM articles_article WHERE {where}{match} ORDER BY {order} {window}",
@@ -627,7 +645,7 @@ def _ordered_ids(search: Search, start: int, stop: int, capped: bool) -> tuple[s
         f"(SELECT id FROM heads ORDER BY ts_rank(search_vector_head, {TSQUERY}) * {recency} DESC, "
         f"{ORDERS['newest', True]}) "
         "UNION ALL "
-        f"(SELECT id FROM articles_article WHERE {where} AND search_vector @@ {TSQUERY} "
+        f"(SELECT id FROM articles_article WHERE {where} AND {search.vector} @@ {TSQUERY} "
         f"AND id NOT IN (SELECT id FROM heads) ORDER BY {ORDERS['newest', capped]})"
         f") tiers {window}"
     )
@@ -704,7 +722,7 @@ def _ordered_ids_from(search: Search, start: int, stop: int, found: Census) -> t
     else:
         where, params = search.where
         tier2 = (
-            f"(SELECT id FROM articles_article WHERE {where} AND search_vector @@ {TSQUERY} "
+            f"(SELECT id FROM articles_article WHERE {where} AND {search.vector} @@ {TSQUERY} "
             f"AND id <> ALL(%s::bigint[]) ORDER BY {ORDERS['newest', True]})"
         )
         tier2_params = (*params, search.parsed.text, candidates)
@@ -820,24 +838,41 @@ def _cancelled(error: OperationalError) -> bool:
     return getattr(error.__cause__, "pgcode", None) == CANCELLED
 
 
+def within_budget(run: Callable[[Search], T], search: Search) -> tuple[T | None, Search]:
+    """`run(search)`; if PostgreSQL cancels a statement for the time budget (SEARCH_TIMEOUT_MS),
+    `run` again with the words matched in titles and summaries only, whose small vectors are
+    stored inline and cheap to re-check. Returns the result (None if both ran out of time) and
+    the search that produced it."""
+    attempt = search
+    for attempt in (search, replace(search, headlines_only=True)):
+        try:
+            return run(attempt), attempt
+        except OperationalError as error:
+            if not _cancelled(error):
+                raise
+    return None, attempt
+
+
 def run_search(search: Search, page_number: int | str, title_jump: bool = False) -> ResultsPage:
     """Count, facet, order, paginate, highlight and suggest. Raises InvalidPage for a bad page.
 
     With `title_jump`, a plain query that is exactly one public story's title (any case) returns
     only that story's slug as `title_match`: the reader is taken straight to it.
 
-    A statement that runs past SEARCH_TIMEOUT_MS is cancelled by PostgreSQL; the search then
-    returns no results and says why (`TOO_SLOW`) rather than hold a worker for seconds. Every
-    benchmark query class ends far inside the budget; a quoted phrase of two very common words
-    does not, because GIN keeps no word positions and each story with both words is re-read."""
-    try:
-        return _run_search(search, page_number, title_jump)
-    except OperationalError as error:
-        if not _cancelled(error):
-            raise
-    search.messages.append(TOO_SLOW)
-    empty = Paginator(_Counted(0), PAGE_SIZE)
-    return ResultsPage(Page([], 1, empty), [], 0, False, Facets(), stopped=True)
+    A statement that runs past SEARCH_TIMEOUT_MS is cancelled by PostgreSQL (`within_budget`):
+    the search is then run in titles and summaries only and says so (`HEADLINES_ONLY`), and if
+    that runs out of time too it returns no results and says why (`TOO_SLOW`), rather than hold a
+    worker for seconds. Every benchmark query class ends far inside the budget; a quoted phrase of
+    two very common words does not: GIN keeps no word positions, so each story holding both words
+    is re-read."""
+    results, ran = within_budget(lambda attempt: _run_search(attempt, page_number, title_jump), search)
+    if results is None:
+        search.messages.append(TOO_SLOW)
+        empty = Paginator(_Counted(0), PAGE_SIZE)
+        return ResultsPage(Page([], 1, empty), [], 0, False, Facets(), stopped=True)
+    if ran.headlines_only:
+        search.messages.append(HEADLINES_ONLY)
+    return results
 
 
 def _run_search(search: Search, page_number: int | str, title_jump: bool) -> ResultsPage:
@@ -864,12 +899,11 @@ def _run_search(search: Search, page_number: int | str, title_jump: bool) -> Res
 
 def newest_articles(search: Search, count: int) -> list[Article]:
     """The newest `count` matches (the search's feed): a census without facets, then one page.
-    Empty when the search runs past the time budget (`run_search`)."""
-    newest = Search(search.parsed, "newest", db=search.db)
-    try:
+    Past the time budget, in titles and summaries only; none if that runs out of time too."""
+
+    def newest_page(newest: Search) -> list[Article]:
         found = census(newest, facets=False)
         return [hit.article for hit in _hits(newest, page_statement(newest, 0, count, found, snippets=False))]
-    except OperationalError as error:
-        if not _cancelled(error):
-            raise
-    return []
+
+    articles, _ran = within_budget(newest_page, Search(search.parsed, "newest", db=search.db))
+    return articles or []

@@ -1,16 +1,18 @@
-"""The search time budget: a statement that runs past SEARCH_TIMEOUT_MS is cancelled by PostgreSQL,
-and the page (or feed) says so instead of holding a worker for seconds or failing with a 500.
+"""The search time budget: a statement that runs past SEARCH_TIMEOUT_MS is cancelled by PostgreSQL;
+the search is run again in titles and summaries only, and if that runs out of time too the page
+(or feed) says so, instead of holding a worker for seconds or failing with a 500.
 
 The slow search here is the real one: a quoted phrase whose two words are in many stories but
-never side by side, so PostgreSQL re-reads every such story's vector (GIN keeps no positions)."""
+never side by side, so PostgreSQL re-reads every such story's vectors (GIN keeps no positions)."""
 
 import pytest
 from bs4 import BeautifulSoup
 from django.db import OperationalError, connection
 from django.utils import timezone
 
+from articles import search as search_module
 from articles.models import Article
-from articles.search import TOO_SLOW, Search, Statement, census, run_search
+from articles.search import TOO_SLOW, Search, Statement, _fetch, census, run_search, within_budget
 from articles.search_query import parse_query
 
 FILLER = " ".join(f"word{n}" for n in range(300))  # a vector too big to be stored inline
@@ -19,13 +21,13 @@ PHRASE = '"harvest never"'
 
 @pytest.fixture
 def common_words(db):
-    """2,000 stories with both words apart, and three with the phrase."""
+    """2,000 stories with both words apart (in the summary too), and three with the phrase."""
     now = timezone.now()
     stories = [
         Article(
             title=f"Story {n}",
             slug=f"story-{n}",
-            summary="A report.",
+            summary="The harvest came, and we never knew.",
             body=f"The harvest came early. {FILLER} We never saw it.",
             status=Article.Status.PUBLISHED,
             published_at=now,
@@ -97,3 +99,51 @@ def test_the_page_and_the_feed_say_the_search_was_stopped(common_words, client, 
     feed = client.get("/search/feed/", {"q": PHRASE})
     assert feed.status_code == 200
     assert b"<item>" not in feed.content
+
+
+def test_a_search_past_the_budget_runs_again_in_titles_and_summaries(db, settings):
+    """Real cancellations: the first attempt sleeps past the budget, the second does not."""
+    settings.SEARCH_TIMEOUT_MS = 50
+
+    def run(search: Search) -> str:
+        sleep = 0 if search.headlines_only else 1
+        return _fetch(search.db, Statement("SELECT %s FROM pg_sleep(%s)", (search.vector, sleep)))[0][0]
+
+    result, ran = within_budget(run, Search(parse_query("harvest")))
+    assert (result, ran.headlines_only) == ("search_vector_head", True)
+    slow, ran = within_budget(lambda search: _fetch(search.db, Statement("SELECT pg_sleep(1)", ())), ran)
+    assert slow is None
+
+
+@pytest.fixture
+def heads_and_bodies(db):
+    """The phrase in three titles, three summaries and three bodies only."""
+    now = timezone.now()
+    where = {"title": ("Harvest never came {}", "A report.", "Nothing here."),
+             "summary": ("Story {}", "The harvest never came.", "Nothing here."),
+             "body": ("Tale {}", "A report.", "The harvest never came.")}  # fmt: skip
+    Article.objects.bulk_create(
+        Article(
+            title=title.format(n),
+            slug=f"{field}-{n}",
+            summary=summary,
+            body=body,
+            status=Article.Status.PUBLISHED,
+            published_at=now - timezone.timedelta(days=n),
+        )  # fmt: skip
+        for field, (title, summary, body) in where.items()
+        for n in range(3)
+    )
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+@pytest.mark.parametrize("cap", [1_000, 4])
+def test_headlines_only_finds_the_words_in_titles_and_summaries(heads_and_bodies, monkeypatch, sort, cap):
+    monkeypatch.setattr(search_module, "COUNT_CAP", cap)  # 4: capped, the page matches again
+    heads = {f"{field}-{n}" for field in ("title", "summary") for n in range(3)}
+    everything = run_search(Search(parse_query(PHRASE), sort), 1)
+    assert {hit.article.slug for hit in everything.hits} >= (heads if cap > 6 else set())
+    results = run_search(Search(parse_query(PHRASE), sort, headlines_only=True), 1)
+    slugs = [hit.article.slug for hit in results.hits]
+    assert set(slugs) <= heads and len(slugs) == len(set(slugs)) == min(len(heads), cap)
+    assert (results.total, results.capped) == (min(len(heads), cap), cap < len(heads))

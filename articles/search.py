@@ -42,9 +42,10 @@ Relevance, in two tiers (a total order, so pages are stable):
 Date sorts: with ≤ COUNT_CAP matches every match is sorted (the census's ids); beyond that the
 date index is walked, which finds a page quickly because matches are dense.
 
-Every statement has a time budget (SEARCH_TIMEOUT_MS): PostgreSQL cancels one that runs past it
-and the page says so (`run_search`). Only a quoted phrase of very common words gets there: GIN
-keeps no word positions, so each story holding all its words is re-read to check their order.
+Every statement has a time budget (SEARCH_TIMEOUT_MS): PostgreSQL cancels one that runs past it,
+and the search runs again in titles and summaries only, saying so (`within_budget`, `run_search`).
+Only a quoted phrase of very common words gets there: GIN keeps no word positions, so each story
+holding all its words is re-read to check their order.
 """
 
 from __future__ import annotations

@@ -42,10 +42,16 @@ Relevance, in two tiers (a total order, so pages are stable):
 Date sorts: with ≤ COUNT_CAP matches every match is sorted (the census's ids); beyond that the
 date index is walked, which finds a page quickly because matches are dense.
 
+Phrases: GIN keeps no word positions, so the text index hands over every story holding all of a
+quoted phrase's words, and each one's body vector is re-read to check their order (5,335 for
+"straw never" at 1M stories, ~300,000 for "game never"). A phrase that every match must hold is
+first narrowed to the stories holding its pairs of adjacent words (`phrase_candidates`, an index
+of hashed word pairs), when they are few enough to be worth it.
+
 Every statement has a time budget (SEARCH_TIMEOUT_MS): PostgreSQL cancels one that runs past it,
 and the search runs again in titles and summaries only, saying so (`within_budget`, `run_search`).
-Only a quoted phrase of very common words gets there: GIN keeps no word positions, so each story
-holding all its words is re-read to check their order.
+What can still get there is a phrase the pairs cannot narrow, one of very common words beside an
+`or` or with a stop word between them ("game of never").
 """
 
 from __future__ import annotations
@@ -107,6 +113,7 @@ RECENCY_DAYS = 5 * 365
 # are read window by window of years, newest first (`_head_windows`).
 HEAD_WINDOW_SECONDS = 600  # how long a process keeps the archive's date histogram
 AUTHOR_IDS_LIMIT = 20_000  # an author filter's stories are sent as a list of ids up to this many
+PHRASE_CANDIDATES_LIMIT = 2_000  # a phrase's candidates are sent as a list of ids up to this many
 NO_SUCH_LEXEME = "'-'"  # `filter_lexeme` writes none like it
 SORTS = ("relevance", "newest", "oldest")
 NEWEST = (F("published_at").desc(nulls_last=True), F("id").desc())
@@ -231,7 +238,13 @@ class Search:
         return any(token.kind == "exclude" for token in self.parsed.tokens)
 
     def base(self) -> QuerySet:
-        return filter_articles(Article.objects.using(self.db).published(), self.parsed)
+        """The gate, the reader's filters, and the candidates of each quoted phrase."""
+        queryset = filter_articles(Article.objects.using(self.db).published(), self.parsed)
+        return queryset.filter(*self.phrase_candidates)
+
+    @cached_property
+    def phrase_candidates(self) -> list[Q]:
+        return [phrase_candidates(phrase, self.db) for phrase in self.parsed.required_phrases]
 
     def matches(self) -> QuerySet:
         """Every match, through the ORM (tests and the benchmark's references; the page uses
@@ -241,7 +254,7 @@ class Search:
 
     @cached_property
     def where(self) -> tuple[str, tuple]:
-        """The gate and filters as SQL over the unaliased `articles_article` table."""
+        """`base()` as SQL over the unaliased `articles_article` table."""
         queryset = self.base()
         compiler = queryset.query.get_compiler(using=self.db)
         sql, params = compiler.compile(queryset.query.where)
@@ -272,6 +285,38 @@ def filter_articles(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
     return queryset
 
 
+def phrase_candidates(phrase: str, db: str) -> Q:
+    """The stories holding every pair of adjacent words of a phrase (`article_phrase_pairs_idx`),
+    a condition the phrase implies: a story's vector puts the words side by side only if it holds
+    their pair. The text match then checks the phrase itself on these stories alone, where GIN
+    (which keeps no positions) would hand over every story with all the words, each one's 5 KB
+    body vector to be re-read.
+
+    The ids are read first (one short query) and sent as a constant, as `_stories_of` does, up to
+    PHRASE_CANDIDATES_LIMIT. More stories than that hold the phrase itself (hash collisions are
+    ~1 in 4,000 stories), so matches are dense among the stories with its words and the text match
+    alone finds a page of them quickly: no condition. Computed in the statement instead, the ids of
+    "last year" (a fifth of a news archive) would all be read before the page; and ANDed as an
+    index condition, the pairs would be computed again from each candidate's vector (~0.5 ms). A
+    phrase whose words are never adjacent once stop words are dropped has no pairs: no condition."""
+    [(pair_count, ids)] = _fetch(db, phrase_candidates_statement(phrase))
+    if not pair_count or len(ids) > PHRASE_CANDIDATES_LIMIT:
+        return Q()
+    return Q(_one_of(ids))
+
+
+def phrase_candidates_statement(phrase: str) -> Statement:
+    """How many pairs the phrase has, and the ids of up to PHRASE_CANDIDATES_LIMIT + 1 stories
+    holding them all."""
+    pairs = "articles_phrase_pairs(to_tsvector('english'::regconfig, %s))"
+    return Statement(
+        f"SELECT cardinality({pairs}), ARRAY(SELECT p.id FROM articles_article p"
+        f" WHERE cardinality({pairs}) > 0 AND articles_phrase_pairs(p.search_vector) @> {pairs} LIMIT %s)",
+        (phrase, phrase, phrase, PHRASE_CANDIDATES_LIMIT + 1),
+        PAGE_SETTINGS,
+    )
+
+
 def _sections_named(name: str, db: str) -> QuerySet[Section]:
     return Section.objects.using(db).filter(Q(name__iexact=name) | Q(slug=slugify(name)))
 
@@ -284,7 +329,7 @@ def _by_authors(authors: QuerySet[Author], db: str) -> Func | Exists:
     """The authors' stories, without words: their ids (`_stories_of`), else a byline test."""
     ids = _stories_of(authors, db)
     if ids is not None:
-        return AnyOf(F("pk"), Cast(Value(ids), ArrayField(BigIntegerField())))
+        return _one_of(ids)
     return Exists(ArticleAuthor.objects.filter(article=OuterRef("pk"), author__in=authors.values("pk")))
 
 
@@ -307,9 +352,9 @@ def _any_lexeme(kind: str, values: Iterable[int]) -> str:
     return " | ".join(f"'{filter_lexeme(kind, value)}'" for value in values) or NO_SUCH_LEXEME
 
 
-def _stories_of(authors: QuerySet[Author], db: str) -> str | None:
-    """The ids of the authors' public stories as an array literal (read from `author_listing_idx`),
-    or None for more than AUTHOR_IDS_LIMIT.
+def _stories_of(authors: QuerySet[Author], db: str) -> list[int] | None:
+    """The ids of the authors' public stories (read from `author_listing_idx`), or None for more
+    than AUTHOR_IDS_LIMIT.
 
     Why: as an index condition (`id = ANY(…)`) the ids are ANDed with the text match like a
     section, where testing each match's byline visited 60,000 stories of a common word to find
@@ -323,8 +368,14 @@ def _stories_of(authors: QuerySet[Author], db: str) -> str | None:
         .public()
         .filter(AnyOf(F("author_id"), ArraySubquery(authors.values("pk"))))
     )
-    ids = sorted(bylines.order_by().values_list("article_id", flat=True)[: AUTHOR_IDS_LIMIT + 1])
-    return "{" + ",".join(map(str, ids)) + "}" if len(ids) <= AUTHOR_IDS_LIMIT else None
+    ids = list(bylines.order_by().values_list("article_id", flat=True)[: AUTHOR_IDS_LIMIT + 1])
+    return ids if len(ids) <= AUTHOR_IDS_LIMIT else None
+
+
+def _one_of(ids: Iterable[int]) -> AnyOf:
+    """`id = ANY('{…}')`: the ids as one constant, which the planner counts."""
+    literal = "{" + ",".join(map(str, sorted(ids))) + "}"
+    return AnyOf(F("pk"), Cast(Value(literal), ArrayField(BigIntegerField())))
 
 
 class Matches(Func):

@@ -63,6 +63,22 @@ class ParsedQuery:
         """Only words: no operators, phrases or exclusions (candidate for the exact-title jump)."""
         return bool(self.tokens) and all(token.kind == "term" for token in self.tokens)
 
+    @property
+    def required_phrases(self) -> tuple[str, ...]:
+        """The quoted phrases every match must hold: not excluded, not beside an `or` (which makes
+        them one choice of several), and of two or more plain words. Search narrows a phrase's
+        candidates by its adjacent word pairs (`articles.search`); plain words are where the
+        database's parser and the pairs surely agree."""
+        text = [token for token in self.tokens if token.kind in TEXT_KINDS]
+        return tuple(
+            token.value
+            for at, token in enumerate(text)
+            if token.kind == "phrase"
+            and " " in token.value
+            and all(word.isalpha() for word in token.value.split())
+            and not any(0 <= near < len(text) and text[near].kind == "or" for near in (at - 1, at + 1))
+        )
+
     def without(self, index: int) -> str:
         """The raw query with token `index` removed (a chip's "remove" link)."""
         return " ".join(token.raw for position, token in enumerate(self.tokens) if position != index)

@@ -18,7 +18,8 @@ run alternately, in a shuffled order each round, on the same data and the same w
 - page_orm:   the page's main statement (ranked ids + rows + snippets; for a search with no match,
               its census) built from the parsed query as the page builds it (the ORM compiles
               the gate and filters) and run through the ORM (`Article.objects.raw`, model
-              instances); page_raw: the same SQL text via a cursor (no building, no models).
+              instances); page_raw: the same SQL text via a cursor (no building, no models),
+              after the same query for a quoted phrase's candidates (`phrase_candidates`).
 - floor:      bare GIN lookup of the same tsquery, LIMIT 20, no rank (the raw floor).
 - rank_all:   stored vector, ts_rank over every match, exact count(*) (the naive "good" version).
 - icontains / per_query_vector: the naive baselines (fewer rounds, 20 s statement timeout).
@@ -198,10 +199,17 @@ class Runner:
         _fetch_articles(search.db, self.main_statement(q, sort, search))
 
     def page_raw(self, q: str, sort: str) -> None:
+        from articles.search import phrase_candidates_statement
+
         statement = self._statement(q, sort)
+        # A quoted phrase's candidates are read first, by the ORM's page too (`phrase_candidates`).
+        phrases = [
+            phrase_candidates_statement(phrase) for phrase in self.search(q, sort).parsed.required_phrases
+        ]
         with self.connection.cursor() as cursor:
-            cursor.execute(statement.text, statement.params)
-            cursor.fetchall()
+            for step in (*phrases, statement):
+                cursor.execute(step.text, step.params)
+                cursor.fetchall()
 
     def _statement(self, q: str, sort: str):
         key = ("sql", q, sort)

@@ -113,6 +113,7 @@ RECENCY_DAYS = 5 * 365
 # are read window by window of years, newest first (`_head_windows`).
 HEAD_WINDOW_SECONDS = 600  # how long a process keeps the archive's date histogram
 AUTHOR_IDS_LIMIT = 20_000  # an author filter's stories are sent as a list of ids up to this many
+FILTER_CACHE_SECONDS = 600  # how long a section or author name's ids are kept (`_filter_query`)
 PHRASE_CANDIDATES_LIMIT = 2_000  # a phrase's candidates are sent as a list of ids up to this many
 NO_SUCH_LEXEME = "'-'"  # `filter_lexeme` writes none like it
 SORTS = ("relevance", "newest", "oldest")
@@ -335,8 +336,17 @@ def _by_authors(authors: QuerySet[Author], db: str) -> Func | Exists:
 
 def _filter_query(parsed: ParsedQuery, db: str) -> str:
     """The section and author filters as a tsquery over `search_filters`: any of the sections
-    named and any of the authors, e.g. "('s3') & ('a12' | 'a40')". The ids are read first (one
-    query), so the planner sees a constant and estimates it from the column's statistics."""
+    named and any of the authors, e.g. "('s3') & ('a12' | 'a40')". The ids are read first, so the
+    planner sees a constant and estimates it from the column's statistics; a name stands for the
+    same ids until a section or author is saved, so they are kept in the cache until the archive
+    changes (a query saved on each filtered results page)."""
+    names = hashlib.sha256(f"{db}\0{parsed.section}\0{parsed.author}".encode()).hexdigest()
+    return archive_cached(
+        f"search-filter:{names}", lambda: _read_filter_query(parsed, db), FILTER_CACHE_SECONDS
+    )
+
+
+def _read_filter_query(parsed: ParsedQuery, db: str) -> str:
     finders = (("section", parsed.section, _sections_named), ("author", parsed.author, _authors_named))
     named = {kind: find(name, db) for kind, name, find in finders if name}
     groups: dict[str, list[int]] = {kind: [] for kind in named}

@@ -19,7 +19,7 @@ run alternately, in a shuffled order each round, on the same data and the same w
               its census) built from the parsed query as the page builds it (the ORM compiles
               the gate and filters) and run through the ORM (`Article.objects.raw`, model
               instances); page_raw: the same SQL text via a cursor (no building, no models),
-              after the same query for a quoted phrase's candidates (`phrase_candidates`).
+              after the query for a quoted phrase's candidates when the page runs one.
 - floor:      bare GIN lookup of the same tsquery, LIMIT 20, no rank (the raw floor).
 - rank_all:   stored vector, ts_rank over every match, exact count(*) (the naive "good" version).
 - icontains / per_query_vector: the naive baselines (fewer rounds, 20 s statement timeout).
@@ -199,22 +199,24 @@ class Runner:
         _fetch_articles(search.db, self.main_statement(q, sort, search))
 
     def page_raw(self, q: str, sort: str) -> None:
-        from articles.search import phrase_candidates_statement
-
-        statement = self._statement(q, sort)
-        # A quoted phrase's candidates are read first, by the ORM's page too (`phrase_candidates`).
-        phrases = [
-            phrase_candidates_statement(phrase) for phrase in self.search(q, sort).parsed.required_phrases
-        ]
         with self.connection.cursor() as cursor:
-            for step in (*phrases, statement):
-                cursor.execute(step.text, step.params)
+            for statement in self._statements(q, sort):
+                cursor.execute(statement.text, statement.params)
                 cursor.fetchall()
 
-    def _statement(self, q: str, sort: str):
+    def _statements(self, q: str, sort: str) -> list:
+        """The main statement, after the query for a quoted phrase's candidates when building it
+        ran one (`phrase_candidates`: when the page matches again rather than cutting the
+        census's ids), so that both variants do the same database work."""
+        from articles.search import phrase_candidates_statement
+
         key = ("sql", q, sort)
         if key not in self._cache:
-            self._cache[key] = self.main_statement(q, sort)
+            search = self.search(q, sort)
+            statement = self.main_statement(q, sort, search)
+            read_candidates = "phrase_candidates" in vars(search)
+            phrases = search.parsed.required_phrases if read_candidates else ()
+            self._cache[key] = [*map(phrase_candidates_statement, phrases), statement]
         return self._cache[key]
 
     def floor(self, q: str, sort: str) -> None:
@@ -306,7 +308,7 @@ def explain_checks(runner: Runner, classes: dict) -> list[str]:
     classes_checked = ("df10", "df1", "df0.1", "df0.01", "and2", "or", "phrase", "filtered", "by_author")
     for name in (*classes_checked, "newest_rare", "zero"):
         q, sort = classes[name]
-        statements = {"census": census_statement(runner.search(q, sort)), "page": runner._statement(q, sort)}
+        statements = {"census": census_statement(runner.search(q, sort)), "page": runner._statements(q, sort)[-1]}
         verdicts = []
         for part, statement in statements.items():
             settings = "".join(f"SET LOCAL {setting}; " for setting in statement.settings)

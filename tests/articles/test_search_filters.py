@@ -174,6 +174,22 @@ def reference_titles(parsed) -> set[str]:
     return set(stories.values_list("title", flat=True))
 
 
+def test_a_names_ids_are_kept_until_a_section_or_author_is_saved(filtered_archive, django_assert_num_queries):
+    def where() -> str:
+        sql, params = Search(parse_query("harbour section:news author:ann")).where
+        return params[-1]  # the filters' tsquery
+
+    first = where()
+    with django_assert_num_queries(0):
+        assert where() == first
+    elsewhere = SectionFactory(name="Elsewhere")
+    elsewhere.name = "News desk"
+    elsewhere.save()  # not named "news": the ids are the same, read again
+    assert where() == first
+    AuthorFactory(name="Annabel Lee")  # "ann" now names one more author
+    assert where() != first and filter_lexeme("author", Author.objects.get(name="Annabel Lee").pk) in where()
+
+
 def test_the_text_index_intersects_words_and_filters_in_one_scan(filtered_archive):
     """A word's matches in one section or by one author are found inside the GIN index scan: no
     second index ANDed with every posting of the word, and no reading of every story in the

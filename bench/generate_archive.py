@@ -219,10 +219,17 @@ def plant_gold(seed: int, total: int, topics: list[str]) -> dict[int, tuple[list
 
 
 def secondary_indexes(cursor) -> list[tuple[str, str]]:
+    """(name, statements that build it again): its definition, and any statistics target set on its
+    columns (migration 0009 turns off ANALYZE's statistics for the word-pairs index)."""
     cursor.execute(
-        "SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname "
-        "JOIN pg_index x ON x.indexrelid = c.oid WHERE i.tablename = 'articles_article' "
-        "AND NOT x.indisunique AND NOT x.indisprimary"
+        "SELECT i.indexname, i.indexdef || ';' || coalesce(string_agg(format("
+        "' ALTER INDEX %I ALTER COLUMN %s SET STATISTICS %s;', i.indexname, a.attnum, a.attstattarget), '')"
+        " FILTER (WHERE a.attnum IS NOT NULL), '') "
+        "FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname "
+        "JOIN pg_index x ON x.indexrelid = c.oid "
+        "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND a.attstattarget >= 0 "
+        "WHERE i.tablename = 'articles_article' AND NOT x.indisunique AND NOT x.indisprimary "
+        "GROUP BY i.indexname, i.indexdef"
     )
     return cursor.fetchall()
 

@@ -308,7 +308,10 @@ def explain_checks(runner: Runner, classes: dict) -> list[str]:
     classes_checked = ("df10", "df1", "df0.1", "df0.01", "and2", "or", "phrase", "filtered", "by_author")
     for name in (*classes_checked, "newest_rare", "zero"):
         q, sort = classes[name]
-        statements = {"census": census_statement(runner.search(q, sort)), "page": runner._statements(q, sort)[-1]}
+        statements = {
+            "census": census_statement(runner.search(q, sort)),
+            "page": runner._statements(q, sort)[-1],
+        }
         verdicts = []
         for part, statement in statements.items():
             settings = "".join(f"SET LOCAL {setting}; " for setting in statement.settings)

@@ -298,7 +298,7 @@ def phrase_candidates(phrase: str, db: str) -> Q:
     ~1 in 4,000 stories), so matches are dense among the stories with its words and the text match
     alone finds a page of them quickly: no condition. Computed in the statement instead, the ids of
     "last year" (a fifth of a news archive) would all be read before the page; and ANDed as an
-    index condition, the pairs would be computed again from each candidate's vector (~0.5 ms). A
+    index condition, the pairs would be computed again from each candidate's vector (~0.3 ms). A
     phrase whose words are never adjacent once stop words are dropped has no pairs: no condition."""
     [(pair_count, ids)] = _fetch(db, phrase_candidates_statement(phrase))
     if not pair_count or len(ids) > PHRASE_CANDIDATES_LIMIT:

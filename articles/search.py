@@ -50,8 +50,9 @@ of hashed word pairs), when they are few enough to be worth it.
 
 Every statement has a time budget (SEARCH_TIMEOUT_MS): PostgreSQL cancels one that runs past it,
 and the search runs again in titles and summaries only, saying so (`within_budget`, `run_search`).
-What can still get there is a phrase the pairs cannot narrow, one of very common words beside an
-`or` or with a stop word between them ("game of never").
+What can still get there is a phrase of very common words that the pairs do not narrow: beside an
+`or`, with a stop word between them ("game of never"), or held by more stories than
+PHRASE_CANDIDATES_LIMIT.
 """
 
 from __future__ import annotations
@@ -245,6 +246,7 @@ class Search:
 
     @cached_property
     def phrase_candidates(self) -> list[Q]:
+        """One condition per quoted phrase every match must hold (a query each, read once)."""
         return [phrase_candidates(phrase, self.db) for phrase in self.parsed.required_phrases]
 
     def matches(self) -> QuerySet:

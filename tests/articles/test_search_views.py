@@ -147,10 +147,16 @@ def test_the_results_page_runs_a_fixed_number_of_queries(client, archive, django
     # Two statements: the census (count, facets, title jump) and the page (or the suggestion),
     # each in a savepoint inside the test's transaction (SAVEPOINT, ROLLBACK TO, RELEASE), and the
     # section menu on a cold cache.
-    # Section and author filters read the sections' and authors' ids first, in one query
-    # (articles/search.py, `_filter_query`); without words, an author's story ids (`_stories_of`).
+    # Section and author filters read the sections' and authors' ids first, in one query, kept
+    # in the cache until the archive changes (articles/search.py, `_filter_query`); without words,
+    # an author's story ids (`_stories_of`). A quoted phrase reads its candidates first
+    # (`phrase_candidates`), in a savepoint too.
     with django_assert_max_num_queries(10):
         get(client, q="kremlin", section="opinion")
+    with django_assert_max_num_queries(8):
+        get(client, q="kremlin", section="opinion")  # the names' ids and the menu are cached now
+    with django_assert_max_num_queries(12):
+        get(client, q='"kremlin says" talks')  # three statements: candidates, census, page
     with django_assert_max_num_queries(9):
         get(client, q="kremlin", author="fenbert", section="news")
     with django_assert_max_num_queries(9):

@@ -124,6 +124,13 @@ class ArticleQuerySet(models.QuerySet):
         """What a list of teasers needs, in a fixed number of queries."""
         return self.select_related("section", "hero_image").defer("body", *SEARCH_COLUMNS)
 
+    def for_headlines(self) -> ArticleQuerySet:
+        """What a headline link shows (title, URL, date) and its section's name and URL: no hero
+        image, summary or byline to read, sort and build."""
+        return self.select_related("section").only(
+            "title", "slug", "published_at", "section__name", "section__slug"
+        )
+
     def for_detail(self) -> ArticleQuerySet:
         """An article page's story with its byline and teasers: three queries whatever their number."""
         return self.story_row().prefetch_related(*detail_prefetches())

@@ -105,7 +105,7 @@ class HomeView(ReaderPageMixin, ListView):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
             stories = list(context["page_obj"].object_list)
-            top = Article.objects.published().for_listing().top_per_section()
+            top = Article.objects.published().for_headlines().top_per_section()
             context.update(
                 lead=stories[0] if stories else None,
                 top_stories=stories[1:HOME_TOP_STORIES],

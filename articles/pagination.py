@@ -1,7 +1,9 @@
 """Pagination that stays cheap on a million stories."""
 
+from typing import Any
+
 from django.core.paginator import Page, Paginator
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet
 from django.utils.functional import cached_property
 
 
@@ -13,9 +15,17 @@ class BoundedPaginator(Paginator):
 
     max_pages = 50
 
+    def __init__(
+        self, object_list: Any, per_page: int, *, counted: QuerySet | None = None, **kwargs: Any
+    ) -> None:
+        """`counted`: a cheaper queryset holding as many rows as `object_list`, to count instead
+        (an author's byline rows, counted from their index without reading each story)."""
+        super().__init__(object_list, per_page, **kwargs)
+        self.counted = object_list if counted is None else counted
+
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.per_page * self.max_pages].count()
+        return self.counted[: self.per_page * self.max_pages].count()
 
     @property
     def capped(self) -> bool:

@@ -238,6 +238,12 @@ class AuthorDetailView(ReaderPageMixin, ListView):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         return super().get_queryset().by_author(self.author)
 
+    def get_paginator(self, queryset: QuerySet[Article], per_page: int, **kwargs: Any) -> BoundedPaginator:
+        # The author's public byline rows, one per story, carry the gate's columns: counted from
+        # author_listing_idx alone (0.04 ms for 435 stories, where joining each story took 0.6).
+        bylines = ArticleAuthor.objects.public().filter(author=self.author)
+        return super().get_paginator(queryset, per_page, counted=bylines, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(author=self.author, **kwargs)
 

@@ -116,3 +116,17 @@ def test_more_by_without_authors_runs_no_query():
     with CaptureQueriesContext(connection) as queries:
         assert ArticleAuthor.objects.more_by([], exclude=story) == {}
     assert len(queries) == 0
+
+
+def test_the_author_pages_count_is_the_authors_public_stories(client):
+    """The page count comes from the byline rows alone; it must agree with the listing."""
+    author, other = AuthorFactory(), AuthorFactory()
+    ArticleFactory.create_batch(39, authors=[author])  # two pages; with the others, three
+    ArticleFactory.create_batch(3, status="draft", authors=[author])
+    ArticleFactory.create_batch(2, published_at=timezone.now() + timedelta(days=1), authors=[author])
+    ArticleFactory.create_batch(25, authors=[other])
+    assert len(reference(author)) == 39
+
+    page = client.get(author.get_absolute_url(), {"page": 2}).content.decode()
+    assert "Page 2 of 2</span>" in page
+    assert client.get(author.get_absolute_url(), {"page": 3}).status_code == 404

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from newsroom.cache_config import cache_config
 from newsroom.embedded_db import database_config
+from newsroom.media_storage import media_origins, media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -156,7 +157,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # MEDIA_ROOT, or an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set (newsroom/media_storage.py).
+    "default": media_storage(os.environ),
     # Hashed, compressed names served with far-future cache headers by whitenoise.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -192,7 +194,13 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", *env_list("CSP_EXTRA_IMG_SRC")],  # e.g. a media CDN
+        # Media from their bucket or CDN when they are not on this site; CSP_EXTRA_IMG_SRC adds others.
+        "img-src": [
+            "'self'",
+            "data:",
+            *media_origins(STORAGES["default"]),
+            *env_list("CSP_EXTRA_IMG_SRC"),
+        ],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "object-src": ["'none'"],

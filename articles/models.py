@@ -94,16 +94,19 @@ class SourceDocument(models.Model):
         return self.origin or self.sha256[:12]
 
 
+def byline_prefetch() -> models.Prefetch:
+    """The ordered byline (`article.author_links`, each with its author): one query for any number
+    of stories."""
+    return models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("author"))
+
+
 def detail_prefetches() -> list[models.Prefetch]:
     """What an article page shows beside the story: the ordered byline and the teasers (with their
     images and target stories), one query each."""
     teasers = RelatedLink.objects.select_related("image", "target").defer(
         "target__body", *(f"target__{column}" for column in SEARCH_COLUMNS)
     )
-    return [
-        models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("author")),
-        models.Prefetch("teasers", queryset=teasers),
-    ]
+    return [byline_prefetch(), models.Prefetch("teasers", queryset=teasers)]
 
 
 def public_q(status: str = "status", published_at: str = "published_at") -> Q:
@@ -139,12 +142,6 @@ class ArticleQuerySet(models.QuerySet):
         """The story's own row with its section and hero image, in one query; `detail_prefetches()`
         adds the byline and teasers (the article page fetches the row first for its ETag)."""
         return self.select_related("section", "hero_image").defer(*SEARCH_COLUMNS)
-
-    def with_authors(self) -> ArticleQuerySet:
-        """Prefetch the ordered byline (`article.author_links`, each with its author): one query."""
-        return self.prefetch_related(
-            models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("author"))
-        )
 
     def undated(self) -> ArticleQuerySet:
         return self.filter(published_at__isnull=True)

@@ -27,7 +27,7 @@ from django.views.generic import DetailView, ListView
 from django.views.generic import dates as date_views
 
 from articles.caching import archive_version
-from articles.models import Article, ArticleAuthor, Section, detail_prefetches
+from articles.models import Article, ArticleAuthor, Section, byline_prefetch, detail_prefetches
 from articles.pagination import BoundedPaginator
 from authors.models import Author
 
@@ -98,13 +98,12 @@ class HomeView(ReaderPageMixin, ListView):
 
     template_name = "articles/home.html"
 
-    def get_queryset(self) -> QuerySet[Article]:
-        return super().get_queryset().with_authors()
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
             stories = list(context["page_obj"].object_list)
+            # Only the lead shows its byline as links; the other teasers print `byline`.
+            prefetch_related_objects(stories[:1], byline_prefetch())
             top = Article.objects.published().for_headlines().top_per_section()
             context.update(
                 lead=stories[0] if stories else None,

@@ -1,4 +1,4 @@
-"""The teaser furniture's fast formatting gives exactly what Django's date formats give."""
+"""The teaser furniture's fast formatting gives exactly what Django's date formats and format_html give."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import override as override_language
 
-from articles.templatetags.reader import DATE_UNKNOWN, dateline
+from articles.models import Article
+from articles.templatetags.reader import DATE_UNKNOWN, dateline, story_meta
 
 MOMENTS = [
     datetime(2024, 1, 1, 0, 0, tzinfo=UTC),
@@ -37,3 +39,18 @@ def test_dateline_month_follows_the_active_language() -> None:
 
 def test_dateline_never_invents_a_date() -> None:
     assert dateline(None) is DATE_UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("byline", "minutes"),
+    [("Ana Díaz & <b>Bo</b>", 4), ("", 12), ('"Quoted" O\'Neil', None), ("Desk", 0)],
+)
+def test_story_meta_escapes_the_byline_and_matches_format_html(byline: str, minutes: int | None) -> None:
+    article = Article(byline=byline, reading_minutes=minutes, published_at=MOMENTS[0])
+    expected_byline = format_html('<span class="story-byline-text">{}</span> · ', byline) if byline else ""
+    expected_minutes = f" · {minutes} min read" if minutes else ""
+    expected = format_html(
+        '<p class="story-meta">{}{}{}</p>', expected_byline, dateline(MOMENTS[0]), expected_minutes
+    )
+    assert str(story_meta(article)) == expected
+    assert "<b>" not in str(story_meta(article))

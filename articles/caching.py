@@ -7,8 +7,12 @@
   all of them; a per-process cache (`locmem://`) serves pages at most `PAGE_CACHE_SECONDS` old.
 * Only anonymous GET/HEAD requests are served from or stored in the cache; responses marked
   private or no-store (staff previews) never are.
-* `Cache-Control`: browsers revalidate after `max-age`, CDNs keep pages `s-maxage`; old stories,
-  which no longer change, are kept longer (see `ArticleDetailView`).
+* `Cache-Control`: browsers revalidate after `max-age`, CDNs after `s-maxage` (old stories, which
+  rarely change, longer: see `ArticleDetailView`). A CDN cannot hear of an editor's save, so
+  `s-maxage` is what bounds how long a correction takes to reach its readers; past it, the CDN
+  may serve its copy for a day more while it revalidates in the background
+  (`stale-while-revalidate`) or while this site is down (`stale-if-error`), so readers never wait
+  on a revalidation, and a revalidation of an unchanged story is a 304 from one query.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 VERSION_KEY = "archive-version"
+STALE_SECONDS = 86_400
 T = TypeVar("T")
 
 
@@ -110,7 +115,20 @@ def _set_cache_control(response: HttpResponse, request: HttpRequest, *, max_age:
     if not _anonymous_read(request):  # never let a shared cache keep what a signed-in user saw
         patch_cache_control(response, private=True, max_age=0)
     elif "Cache-Control" not in response:
-        patch_cache_control(response, public=True, max_age=max_age, s_maxage=s_maxage)
+        mark_public(response, max_age=max_age, s_maxage=s_maxage)
+
+
+def mark_public(response: HttpResponse, *, max_age: int, s_maxage: int) -> None:
+    """Cacheable by browsers for `max_age` seconds and by CDNs for `s_maxage`, then served stale for
+    up to STALE_SECONDS while they revalidate or while this site is down."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=max_age,
+        s_maxage=s_maxage,
+        stale_while_revalidate=STALE_SECONDS,
+        stale_if_error=STALE_SECONDS,
+    )
 
 
 def _storable(response: HttpResponse) -> bool:

@@ -1,7 +1,11 @@
 """factory_boy factories for the archive's models."""
 
+import io
+
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image as PILImage
 
 from articles.models import Article, ArticleAuthor, Image, RelatedLink, Section, SourceDocument
 from authors.models import Author
@@ -73,3 +77,10 @@ class RelatedLinkFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     title = factory.Faker("sentence")
     url = "https://example.com/story"
+
+
+def png_upload(name: str = "hero.png", size: tuple[int, int] = (32, 18)) -> SimpleUploadedFile:
+    """A small, real PNG as an upload, for ImageFields."""
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, "#446").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image as PILImage
 
 from articles.feeds import FEED_SIZE
 from articles.models import Article
 from tests.articles.reader_data import shared_archive_fixture, wipe_archive
-from tests.factories import ArticleFactory, ImageFactory
+from tests.factories import ArticleFactory, ImageFactory, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -74,9 +71,8 @@ def test_undated_story_has_no_invented_pub_date(client, empty):
 
 def test_hero_image_file_is_an_enclosure(client, empty, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (20, 10), "#333").save(buffer, "PNG")
-    hero = ImageFactory(file=SimpleUploadedFile("hero.png", buffer.getvalue(), content_type="image/png"))
+    upload = png_upload(size=(20, 10))
+    hero = ImageFactory(file=upload)
     ArticleFactory(hero_image=hero)
     ArticleFactory(hero_image=ImageFactory())  # no file: no enclosure
     without_file, with_file = items(client.get("/feed/"))  # newest first
@@ -84,7 +80,7 @@ def test_hero_image_file_is_an_enclosure(client, empty, settings, tmp_path):
     enclosure = with_file.find("enclosure")
     assert enclosure.get("url") == f"http://testserver{hero.file.url}"
     assert enclosure.get("type") == "image/png"
-    assert enclosure.get("length") == str(len(buffer.getvalue()))
+    assert enclosure.get("length") == str(upload.size)
     assert without_file.find("enclosure") is None
 
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date
 from django.views.defaults import server_error
-from PIL import Image as PILImage
 
 from articles.models import Article, RelatedLink
 from tests.articles.reader_data import (
@@ -25,7 +22,14 @@ from tests.articles.reader_data import (
     shared_archive_fixture,
     wipe_archive,
 )
-from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, RelatedLinkFactory, SectionFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ImageFactory,
+    RelatedLinkFactory,
+    SectionFactory,
+    png_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,12 +46,6 @@ def json_ld(soup: BeautifulSoup) -> dict[str, dict]:
     """Every JSON-LD block of the page, by @type; each must parse as JSON."""
     blocks = [json.loads(s.string) for s in soup.find_all("script", type="application/ld+json")]
     return {block["@type"]: block for block in blocks}
-
-
-def png_upload(name: str = "hero.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (32, 18), "#446").save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 archive = shared_archive_fixture(50)

@@ -14,8 +14,7 @@ from django.test import override_settings
 from moto.server import ThreadedMotoServer
 
 from newsroom.media_storage import media_origins, media_storage
-from tests.articles.test_views import png_upload
-from tests.factories import ArticleFactory, ImageFactory
+from tests.factories import ArticleFactory, ImageFactory, png_upload
 from tests.test_settings_env import PRODUCTION_ENV, run_manage
 
 BUCKET = "newsroom-media"

@@ -241,8 +241,9 @@ class AuthorDetailView(ReaderPageMixin, ListView):
 
     def get_paginator(self, queryset: QuerySet[Article], per_page: int, **kwargs: Any) -> BoundedPaginator:
         # The author's public byline rows, one per story, carry the gate's columns: counted from
-        # author_listing_idx alone (0.04 ms for 435 stories, where joining each story took 0.6).
-        bylines = ArticleAuthor.objects.public().filter(author=self.author)
+        # author_listing_idx alone. Unordered: the bylines' default order (position) would sort
+        # all of a prolific author's rows first (at 1M stories: 3.3 ms, against 0.25 ms).
+        bylines = ArticleAuthor.objects.public().filter(author=self.author).order_by()
         return super().get_paginator(queryset, per_page, counted=bylines, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

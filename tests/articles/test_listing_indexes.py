@@ -3,6 +3,8 @@
 The test database is tiny, so sequential scans are switched off for the check: what matters is that
 an index exists that returns the rows already in listing order, with no sort step."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,12 +15,15 @@ from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 pytestmark = pytest.mark.django_db
 
 
-def plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
+def explain(sql: str, params: tuple = ()) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
+        cursor.execute(f"EXPLAIN {sql}", params or None)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def plan(queryset) -> str:
+    return explain(*queryset.query.sql_with_params())
 
 
 @pytest.fixture
@@ -52,11 +57,19 @@ def test_more_by_walks_the_author_index_once_per_author(archive):
     story = ArticleFactory(authors=[other])
     with CaptureQueriesContext(connection) as queries:
         ArticleAuthor.objects.more_by([author, other], exclude=story)
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {queries[0]['sql']}")
-        explained = "\n".join(row[0] for row in cursor.fetchall())
+    explained = explain(queries[0]["sql"])
     assert explained.count("author_listing_idx") == 2 and "Sort" not in explained
+
+
+def test_the_author_pages_count_reads_the_author_index_alone(client, archive):
+    """Not a join to each story, and not a sort of all the author's bylines by position first."""
+    _, author = archive
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(author.get_absolute_url()).status_code == 200
+    (count,) = [query["sql"] for query in queries if query["sql"].startswith("SELECT COUNT(*)")]
+    explained = explain(count)
+    assert "author_listing_idx" in explained and "Sort" not in explained
+    assert not re.search(r"on articles_article\b", explained)
 
 
 def test_admin_list_of_every_story_walks_the_date_index_in_order(archive):

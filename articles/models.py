@@ -146,23 +146,28 @@ class ArticleQuerySet(models.QuerySet):
     def undated(self) -> ArticleQuerySet:
         return self.filter(published_at__isnull=True)
 
-    def older_than(self, article: Article) -> ArticleQuerySet:
-        """Stories after `article` in listing order (newest first, undated last, then by id)."""
-        if article.published_at is None:
-            return self.filter(published_at__isnull=True, id__lt=article.id)
-        return self.filter(
-            Q(published_at__lt=article.published_at)
-            | Q(published_at=article.published_at, id__lt=article.id)
-            | Q(published_at__isnull=True)
-        )
+    # The two neighbours below bound the date by a plain range that starts at the story, so
+    # PostgreSQL begins its walk of a listing index there. An OR of the listing order's cases
+    # (older date, same date and lower id, undated) cannot bound a scan: it walked the section
+    # from its newest story, 31 ms for a 2016 story among 70,000 at 1M stories. The undated
+    # stories, last in the order, are read only when no dated story is left.
 
-    def newer_than(self, article: Article) -> ArticleQuerySet:
-        """Stories before `article` in listing order; `.reverse()` puts the closest first."""
-        if article.published_at is None:
-            return self.filter(Q(published_at__isnull=False) | Q(id__gt=article.id))
-        return self.filter(
-            Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, id__gt=article.id)
-        )
+    def older_neighbour(self, article: Article) -> Article | None:
+        """The story just after `article` in listing order (newest first, undated last, then by id)."""
+        when = article.published_at
+        if when is None:
+            return self.filter(published_at__isnull=True, id__lt=article.id).first()
+        older = self.filter(published_at__lte=when).exclude(published_at=when, id__gte=article.id)
+        return older.first() or self.undated().first()
+
+    def newer_neighbour(self, article: Article) -> Article | None:
+        """The story just before `article` in listing order."""
+        when = article.published_at
+        if when is None:
+            newer = self.filter(published_at__isnull=True, id__gt=article.id).reverse().first()
+            return newer or self.filter(published_at__isnull=False).reverse().first()
+        newer = self.filter(published_at__gte=when).exclude(published_at=when, id__lte=article.id)
+        return newer.reverse().first()
 
     def top_per_section(self, per_section: int = 3, recent: int = 400) -> ArticleQuerySet:
         """The newest `per_section` stories of each section, among the `recent` newest stories: one

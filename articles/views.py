@@ -187,11 +187,14 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
         """The previous (older) and next (newer) stories in the same section."""
         if article.section_id is None:
             return {"older": None, "newer": None}
-        same_section = Article.objects.published().filter(section_id=article.section_id)
-        fields = ("slug", "title", "published_at")
+        same_section = (
+            Article.objects.published()
+            .filter(section_id=article.section_id)
+            .only("slug", "title", "published_at")
+        )
         return {
-            "older": same_section.older_than(article).only(*fields).first(),
-            "newer": same_section.newer_than(article).only(*fields).reverse().first(),
+            "older": same_section.older_neighbour(article),
+            "newer": same_section.newer_neighbour(article),
         }
 
     def get_meta(self) -> dict[str, Any]:

@@ -104,3 +104,20 @@ def test_the_body_vector_keeps_detailed_statistics():
             " AND attname IN ('search_vector', 'search_vector_head') ORDER BY attname"
         )
         assert cursor.fetchall() == [("search_vector", 1000), ("search_vector_head", 100)]
+
+
+def test_an_articles_neighbours_start_their_walk_at_the_story(client):
+    """The older and newer stories in its section: the index scan is bounded by the story's date
+    (an OR of the listing order's cases made PostgreSQL walk the section from its newest story)."""
+    section = SectionFactory()
+    stories = ArticleFactory.create_batch(5, section=section)
+    middle = sorted(stories, key=lambda story: story.published_at)[2]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(middle.get_absolute_url()).status_code == 200
+    neighbours = [query["sql"] for query in queries if f'"section_id" = {section.pk}' in query["sql"]]
+    assert len(neighbours) == 2
+    for sql in neighbours:
+        explained = explain(sql)
+        assert "article_section_listing_idx" in explained and "Sort" not in explained
+        condition = next(line for line in explained.splitlines() if "Index Cond" in line)
+        assert "published_at" in condition

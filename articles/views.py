@@ -316,6 +316,42 @@ class DateArchivePage(ReaderPageMixin):
             context["next_link"] = self.period_link(context.get(f"next_{self.period}"))
         return context
 
+    # The previous and next period with stories. Django's own lookup orders by the date with its
+    # NULLs at the other end from article_listing_idx, so PostgreSQL read and sorted every story
+    # before it (0.4-0.7 s per link at 1M stories); these walk the index from the period's edge.
+
+    def get_previous_year(self, date: date) -> date | None:
+        return self.adjacent_period(date, "year", previous=True)
+
+    def get_next_year(self, date: date) -> date | None:
+        return self.adjacent_period(date, "year", previous=False)
+
+    def get_previous_month(self, date: date) -> date | None:
+        return self.adjacent_period(date, "month", previous=True)
+
+    def get_next_month(self, date: date) -> date | None:
+        return self.adjacent_period(date, "month", previous=False)
+
+    def get_previous_day(self, date: date) -> date | None:
+        return self.adjacent_period(date, "day", previous=True)
+
+    def get_next_day(self, date: date) -> date | None:
+        return self.adjacent_period(date, "day", previous=False)
+
+    def adjacent_period(self, when: date, period: str, *, previous: bool) -> date | None:
+        """The first day of the nearest earlier (or later) `period` with a public story."""
+        stories = self.get_queryset()  # public, so never a scheduled story's period
+        if previous:
+            start = getattr(self, f"_get_current_{period}")(when)
+            stories = stories.filter(published_at__lt=self._make_date_lookup_arg(start))
+        else:
+            end = getattr(self, f"_get_next_{period}")(when)
+            stories = stories.filter(published_at__gte=self._make_date_lookup_arg(end)).reverse()
+        published = stories.values_list("published_at", flat=True).first()
+        if published is None:
+            return None
+        return getattr(self, f"_get_current_{period}")(timezone.localtime(published).date())
+
     def period_link(self, when: date | None) -> tuple[str, str] | None:
         """(label, URL) of the archive page for the period starting at `when`."""
         if when is None:
@@ -385,7 +421,7 @@ class DayArchiveView(DateArchivePage, date_views.DayArchiveView):
         return date_format(self._day(), "F j, Y")
 
     def get_previous_month(self, date: date) -> None:
-        return None  # the day page links days, not months: skip the framework's two lookups
+        return None  # the day page links days, not months: skip the two lookups
 
     def get_next_month(self, date: date) -> None:
         return None

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
@@ -121,3 +122,22 @@ def test_an_articles_neighbours_start_their_walk_at_the_story(client):
         assert "article_section_listing_idx" in explained and "Sort" not in explained
         condition = next(line for line in explained.splitlines() if "Index Cond" in line)
         assert "published_at" in condition
+
+
+@pytest.mark.parametrize("path", ["%Y", "%Y/%m", "%Y/%m/%d"])
+def test_a_date_archive_pages_previous_and_next_links_walk_the_listing_index(client, path):
+    """Not Django's own lookup, whose order puts NULLs at the other end from the index: PostgreSQL
+    then read and sorted every story before the period (0.4-0.7 s per link at 1M stories)."""
+    stories = ArticleFactory.create_batch(3)
+    middle = timezone.localtime(sorted(story.published_at for story in stories)[1])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(middle.strftime(f"/archive/{path}/")).status_code == 200
+    links = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith('SELECT "articles_article"."published_at"')
+    ]
+    assert len(links) == 2
+    for sql in links:
+        explained = explain(sql)
+        assert "article_listing_idx" in explained and "Sort" not in explained

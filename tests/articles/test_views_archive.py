@@ -42,6 +42,7 @@ def calendar():
         "draft": ArticleFactory(
             title="Draft in 2023", published_at=dated(2023, 5, 1), status=Article.Status.DRAFT
         ),
+        "scheduled": ArticleFactory(title="Embargoed", published_at=timezone.now() + timedelta(days=400)),
     }
 
 
@@ -90,6 +91,28 @@ def test_day_page_lists_that_days_stories(client, calendar):
     assert soup.select_one("h1").get_text() == "March 18, 2024"
     assert story_links(soup) == [calendar["mar18"].get_absolute_url()]
     assert soup.select_one('.archive-pager a[rel="next"]')["href"] == "/archive/2024/03/20/"
+
+
+@pytest.mark.parametrize(
+    ("url", "previous", "following"),
+    [
+        ("/archive/1999/", None, "/archive/2024/"),
+        ("/archive/2025/", "/archive/2024/", None),  # the scheduled story's year is not linked
+        ("/archive/2024/03/", "/archive/1999/06/", "/archive/2024/11/"),
+        ("/archive/2025/01/", "/archive/2024/11/", None),
+        ("/archive/2024/03/20/", "/archive/2024/03/18/", "/archive/2024/11/02/"),
+        ("/archive/1999/06/01/", None, "/archive/2024/03/18/"),
+    ],
+)
+def test_period_pages_link_the_nearest_periods_with_public_stories(
+    client, calendar, url, previous, following
+):  # noqa: E501
+    soup = page(client.get(url))
+    hrefs = [
+        link["href"] if (link := soup.select_one(f'.archive-pager a[rel="{rel}"]')) else None
+        for rel in ("prev", "next")
+    ]
+    assert hrefs == [previous, following]
 
 
 def test_undated_stories_have_their_own_date_unknown_page(client, calendar):

@@ -1,10 +1,11 @@
 """Cheap repeat reads: public pages are kept in Django's cache and marked cacheable for CDNs.
 
 * Every cached page's key carries the **archive version**, a number in the cache that any change
-  to the archive bumps (editor saves through signals, admin bulk actions, the importer). One bump
-  makes every cached page stale at once, and nothing has to know which pages showed a story.
-  With several app servers the cache must be shared (`CACHE_URL=redis://…`) for the bump to reach
-  all of them; a per-process cache (`locmem://`) serves pages at most `PAGE_CACHE_SECONDS` old.
+  to the archive bumps when it commits (editor saves through signals, admin bulk actions, the
+  importer). One bump makes every cached page stale at once, and nothing has to know which pages
+  showed a story. Other processes, each with its own cache by default (`locmem://`), hear of the
+  change from PostgreSQL (`ArchiveChangeListener`), and so do all processes of a change made
+  outside the app (a restore, psql); a shared cache (`CACHE_URL=redis://…`) hears both ways.
 * Only anonymous GET/HEAD requests are served from or stored in the cache; responses marked
   private or no-store (staff previews) never are.
 * `Cache-Control`: browsers revalidate after `max-age`, CDNs after `s-maxage` (old stories, which
@@ -19,16 +20,23 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import select
+import threading
+import time
 from collections.abc import Callable
 from functools import wraps
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 VERSION_KEY = "archive-version"
+ARCHIVE_CHANNEL = "archive_changed"  # notified by PostgreSQL on every committed change (migration 0010)
 STALE_WHILE_REVALIDATE_SECONDS = 60
 STALE_IF_ERROR_SECONDS = 86_400
 T = TypeVar("T")
@@ -39,11 +47,90 @@ def archive_version() -> int:
 
 
 def bump_archive_version() -> None:
-    """Make every cached page stale (called whenever the archive changes)."""
+    """Make every cached page stale (called whenever the archive changes), once the change commits:
+    a page rendered before that, from the data before the change, would be kept as current."""
+    transaction.on_commit(_bump_now)
+
+
+def _bump_now() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new value differs from what pages were cached under
         cache.set(VERSION_KEY, archive_version() + 1, timeout=None)
+
+
+logger = logging.getLogger(__name__)
+
+
+class ArchiveChangeListener(threading.Thread):
+    """Makes this process's cached pages stale whenever a change to the archive commits, whatever
+    made it: another app process (each keeps its own cache with `CACHE_URL=locmem://`), the
+    importer, a restore, psql. PostgreSQL notifies `archive_changed` on commit (migration 0010);
+    this thread waits for it on a connection of its own.
+
+    Changes made while it is not connected (the database restarting) are not heard, so it bumps the
+    version whenever it (re)connects, and retries every `retry_seconds` until it does."""
+
+    def __init__(
+        self, alias: str = DEFAULT_DB_ALIAS, *, retry_seconds: float = 1.0, ping_seconds: float = 30.0
+    ) -> None:
+        super().__init__(name="archive-change-listener", daemon=True)
+        self.alias, self.retry_seconds, self.ping_seconds = alias, retry_seconds, ping_seconds
+        self.listening = threading.Event()
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join()
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._listen()
+            except Exception:  # any failure: a dead listener would leave pages stale silently
+                logger.warning("archive change listener: connection lost, retrying", exc_info=True)
+            self.listening.clear()
+            self._stopping.wait(self.retry_seconds)
+
+    def _listen(self) -> None:
+        database = connections.create_connection(self.alias)
+        link = database.get_new_connection(database.get_connection_params())
+        try:
+            link.autocommit = True
+            with link.cursor() as cursor:
+                cursor.execute(f"LISTEN {ARCHIVE_CHANNEL}")
+            _bump_now()  # whatever changed while nobody was listening
+            self.listening.set()
+            quiet_since = time.monotonic()
+            while not self._stopping.is_set():
+                if select.select([link], [], [], 1.0)[0]:
+                    link.poll()  # raises if the connection is gone
+                    if link.notifies:
+                        link.notifies.clear()
+                        _bump_now()
+                    quiet_since = time.monotonic()
+                elif time.monotonic() - quiet_since > self.ping_seconds:
+                    with link.cursor() as cursor:  # a link that died silently shows up as an error here
+                        cursor.execute("SELECT 1")
+                    quiet_since = time.monotonic()
+        finally:
+            link.close()
+
+
+_listener_lock = threading.Lock()
+_listener_pid: int | None = None
+
+
+def listen_for_archive_changes(**_signal: Any) -> None:
+    """`request_started` receiver: start this process's listener with its first request, so that
+    each process a server forks (a thread does not survive a fork) gets one of its own."""
+    global _listener_pid
+    if _listener_pid == os.getpid() or not settings.ARCHIVE_CHANGE_LISTENER:
+        return
+    with _listener_lock:
+        if _listener_pid != os.getpid():
+            ArchiveChangeListener().start()
+            _listener_pid = os.getpid()
 
 
 def archive_cached(name: str, compute: Callable[[], T], timeout: int) -> T:

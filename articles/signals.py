@@ -1,8 +1,11 @@
-"""Any saved or deleted piece of the archive makes cached pages stale (articles/caching.py)."""
+"""Any saved or deleted piece of the archive makes cached pages stale (articles/caching.py): at
+once in this process, and in the others through PostgreSQL's notification, which each process's
+listener starts to hear with its first request."""
 
+from django.core.signals import request_started
 from django.db.models.signals import post_delete, post_save
 
-from articles.caching import bump_archive_version
+from articles.caching import bump_archive_version, listen_for_archive_changes
 
 
 def archive_changed(sender, **kwargs) -> None:
@@ -13,6 +16,7 @@ def connect() -> None:
     from articles.models import Article, ArticleAuthor, Image, RelatedLink, Section
     from authors.models import Author
 
+    request_started.connect(listen_for_archive_changes, dispatch_uid="archive-change-listener")
     for model in (Article, ArticleAuthor, Author, Image, RelatedLink, Section):
         post_save.connect(
             archive_changed, sender=model, dispatch_uid=f"archive-changed-save-{model.__name__}"

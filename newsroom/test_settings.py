@@ -11,6 +11,8 @@ from newsroom.settings import *  # noqa: E402,F403
 # No page cache unless a test turns it on: the cache outlives each test's rolled-back data.
 PAGE_CACHE_SECONDS = 0
 SEARCH_CACHE_SECONDS = 0
+# Tests that need one start their own listener; one per test process would outlive each test.
+ARCHIVE_CHANGE_LISTENER = False
 
 # Fast hashing: tests create users, they do not defend against attackers.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

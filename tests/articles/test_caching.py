@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.caching import STALE_IF_ERROR_SECONDS, STALE_WHILE_REVALIDATE_SECONDS
+from articles.caching import STALE_IF_ERROR_SECONDS, STALE_WHILE_REVALIDATE_SECONDS, archive_version
 from articles.models import Article
 from newsroom.cache_config import cache_config
 from tests.factories import ArticleFactory, SectionFactory
@@ -52,28 +52,53 @@ def test_a_repeat_read_is_served_from_the_cache_without_queries(
     assert second.content == first.content and b"Grain corridor reopens" in second.content
 
 
-def test_an_editor_saving_a_story_invalidates_cached_pages(client, page_cache):
+# Each test runs in a transaction that never commits, and pages go stale when a change commits:
+# `django_capture_on_commit_callbacks(execute=True)` runs what a commit would.
+
+
+def test_an_editor_saving_a_story_invalidates_cached_pages(
+    client, page_cache, django_capture_on_commit_callbacks
+):
     article = ArticleFactory(title="Old headline")
     assert b"Old headline" in client.get("/").content
     article.title = "Corrected headline"
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
     assert b"Corrected headline" in client.get("/").content
     assert b"Corrected headline" in client.get(article.get_absolute_url()).content
 
 
-def test_admin_bulk_unpublish_invalidates_cached_pages(client, admin_client, page_cache):
+def test_cached_pages_go_stale_when_the_change_commits_not_before(
+    client, page_cache, django_capture_on_commit_callbacks
+):
+    """A page rendered while a change is being written shows the data before it: were the pages
+    made stale before the commit, that page would be kept under the new version as current."""
+    article = ArticleFactory(title="Old headline")
+    version = archive_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Corrected headline"
+        article.save()
+        assert archive_version() == version
+    assert archive_version() > version
+
+
+def test_admin_bulk_unpublish_invalidates_cached_pages(
+    client, admin_client, page_cache, django_capture_on_commit_callbacks
+):
     article = ArticleFactory()
     assert client.get(article.get_absolute_url()).status_code == 200
-    admin_client.post(
-        "/admin/articles/article/", {"action": "unpublish", "_selected_action": [str(article.pk)]}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            "/admin/articles/article/", {"action": "unpublish", "_selected_action": [str(article.pk)]}
+        )
     client.cookies.clear()
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
-def test_an_import_invalidates_cached_pages(client, page_cache):
+def test_an_import_invalidates_cached_pages(client, page_cache, django_capture_on_commit_callbacks):
     assert b"Kremlin says" not in client.get("/").content
-    call_command("import_articles", str(ROOT / "fixtures" / "seed"), stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_articles", str(ROOT / "fixtures" / "seed"), stdout=io.StringIO())
     assert b"Kremlin says" in client.get("/").content
 
 
@@ -122,12 +147,15 @@ def test_conditional_get_answers_304(client):
     assert stale.status_code == 200 and b"Changed" in stale.content
 
 
-def test_page_cache_works_on_redis_and_is_invalidated_there(client, redis_page_cache):
+def test_page_cache_works_on_redis_and_is_invalidated_there(
+    client, redis_page_cache, django_capture_on_commit_callbacks
+):
     article = ArticleFactory(title="Stored in Redis")
     client.get(article.get_absolute_url())
     assert any(key.startswith(b"newsroom:1:page:") for key in cache._cache.get_client().keys("*"))
     article.title = "Updated in Redis"
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
     assert b"Updated in Redis" in client.get(article.get_absolute_url()).content
 
 
@@ -142,11 +170,12 @@ def test_a_revalidation_costs_one_query_and_no_rendering(client, django_assert_n
     assert response.status_code == 304 and response.content == b""
 
 
-def test_any_change_to_the_archive_changes_the_article_etag(client):
+def test_any_change_to_the_archive_changes_the_article_etag(client, django_capture_on_commit_callbacks):
     article, other = ArticleFactory(), ArticleFactory()
     etag = client.get(article.get_absolute_url())["ETag"]
     other.title = "A neighbour's new headline"
-    other.save()  # the article page shows neighbours and teasers: its ETag must move too
+    with django_capture_on_commit_callbacks(execute=True):
+        other.save()  # the article page shows neighbours and teasers: its ETag must move too
     assert client.get(article.get_absolute_url(), headers={"if-none-match": etag}).status_code == 200
 
 
@@ -168,14 +197,15 @@ def test_a_cold_cache_is_filled_by_a_revalidation_too(client, page_cache, django
 
 
 def test_a_repeated_search_is_served_from_the_cache_and_goes_stale_on_import(
-    client, page_cache, django_assert_num_queries
+    client, page_cache, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     ArticleFactory(title="Kremlin statement on energy talks")
     first = client.get("/search/", {"q": "kremlin"})
     with django_assert_num_queries(0):
         again = client.get("/search/", {"q": "kremlin"})
     assert again.content == first.content and again["X-Robots-Tag"] == "noindex, nofollow"
-    call_command("import_articles", str(ROOT / "fixtures" / "seed"), stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_articles", str(ROOT / "fixtures" / "seed"), stdout=io.StringIO())
     assert "Trump, Putin open" in client.get("/search/", {"q": "kremlin"}).content.decode().replace(
         "&#x27;", "'"
     )
@@ -185,17 +215,19 @@ def _menu_queries(queries: CaptureQueriesContext) -> list[str]:
     return [q["sql"] for q in queries if 'FROM "articles_section" WHERE EXISTS' in q["sql"]]
 
 
-def test_the_section_menu_is_cached_until_the_archive_changes(client):
+def test_the_section_menu_is_cached_until_the_archive_changes(client, django_capture_on_commit_callbacks):
     ArticleFactory(title="Grain corridor reopens", section__name="World", section__slug="world")
     with CaptureQueriesContext(connection) as first:
         client.get("/")
     with CaptureQueriesContext(connection) as second:
         client.get("/search/")
     assert len(_menu_queries(first)) == 1 and _menu_queries(second) == []
-    science = ArticleFactory(title="Comet seen", section__name="Science", section__slug="science")
+    with django_capture_on_commit_callbacks(execute=True):
+        science = ArticleFactory(title="Comet seen", section__name="Science", section__slug="science")
     menu = client.get("/").content.split(b'class="section-nav"')[1].split(b"</nav>")[0]
     assert b'href="/sections/world/">World</a>' in menu and b">Science</a>" in menu
     science.status = Article.Status.DRAFT
-    science.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        science.save()
     menu = client.get("/").content.split(b'class="section-nav"')[1].split(b"</nav>")[0]
     assert b">Science</a>" not in menu

@@ -1,0 +1,159 @@
+"""Every app process hears of every committed change to the archive, whoever made it.
+
+PostgreSQL notifies `archive_changed` when a change commits (migration 0010) and each process's
+`ArchiveChangeListener` makes its cached pages stale. These tests write with plain SQL on
+connections of their own (no Django signal can fire), and run gunicorn with several workers, each
+with its own page cache (`locmem://`, the default).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg2
+import pytest
+from django.db import connection
+
+from articles.caching import ArchiveChangeListener, archive_version
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()
+
+
+def other_connection():
+    """A connection of another process or tool (psql, a restore): Django sends no signal for it."""
+    return psycopg2.connect(**connection.get_connection_params())
+
+
+@pytest.fixture
+def story():
+    return ArticleFactory()  # before the listener starts: its own notice is not awaited
+
+
+@pytest.fixture
+def listener() -> Iterator[ArchiveChangeListener]:
+    listener = ArchiveChangeListener(retry_seconds=0.1)
+    listener.start()
+    assert listener.listening.wait(5)
+    yield listener
+    listener.stop()
+
+
+def test_a_change_committed_elsewhere_makes_this_process_pages_stale(story, listener):
+    before = archive_version()
+    writer = other_connection()
+    try:
+        with writer.cursor() as cursor:
+            cursor.execute("UPDATE articles_article SET title = 'Rolled back' WHERE id = %s", [story.pk])
+        writer.rollback()  # a change that never commits is never announced
+        assert not eventually(lambda: archive_version() != before, 0.5)
+        with writer.cursor() as cursor:
+            cursor.execute("UPDATE authors_author SET name = name || ' Jr'")
+        writer.commit()
+    finally:
+        writer.close()
+    assert eventually(lambda: archive_version() > before)
+
+
+def test_the_listener_reconnects_after_losing_its_connection_and_counts_what_it_missed(story, listener):
+    with other_connection() as admin, admin.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND query LIKE 'LISTEN archive_changed%%'"
+        )
+        assert cursor.fetchone() == (True,)
+    assert eventually(lambda: not listener.listening.is_set())
+    before = archive_version()
+    assert listener.listening.wait(5)
+    assert archive_version() > before  # changes made while it was away were not heard
+    reconnected = archive_version()
+    writer = other_connection()
+    try:
+        with writer, writer.cursor() as cursor:
+            cursor.execute("UPDATE articles_article SET title = 'Heard again' WHERE id = %s", [story.pk])
+    finally:
+        writer.close()
+    assert eventually(lambda: archive_version() > reconnected)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_database_env() -> dict[str, str]:
+    """The environment that points a server at this test's database (embedded or DATABASE_URL)."""
+    name = connection.settings_dict["NAME"]
+    if url := os.environ.get("DATABASE_URL"):
+        return {"DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name}
+    return {"EMBEDDED_DB_NAME": name}
+
+
+@pytest.fixture
+def gunicorn() -> Iterator[str]:
+    """gunicorn with three workers, each keeping its own page cache for five minutes."""
+    port = free_port()
+    env = {
+        **os.environ,
+        **server_database_env(),
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "1",  # development static files: no collectstatic needed
+        "PAGE_CACHE_SECONDS": "300",
+        "CACHE_URL": "locmem://",
+        "WEB_CONCURRENCY": "3",
+        "PORT": str(port),
+        "GUNICORN_ACCESS_LOG": "off",
+    }
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "newsroom.wsgi"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert eventually(lambda: _responds(base + "/healthz"), 20), "gunicorn did not start"
+        yield base
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def _responds(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _titles(url: str, requests: int) -> set[str]:
+    """The headline each of `requests` requests was given (any worker may answer each)."""
+    titles = set()
+    for _ in range(requests):
+        with urllib.request.urlopen(url, timeout=5) as response:
+            page = response.read().decode()
+        titles.add(page.split('<h1 class="story-headline">', 1)[1].split("<", 1)[0])
+    return titles
+
+
+def test_a_correction_reaches_the_cached_page_of_every_app_process(gunicorn):
+    story = ArticleFactory(title="First headline")
+    url = gunicorn + story.get_absolute_url()
+    assert _titles(url, 60) == {"First headline"}  # now in every worker's page cache
+    story.title = "Corrected headline"
+    story.save()  # in this process: no worker's cache would ever hear of it through Django
+    assert eventually(lambda: _titles(url, 30) == {"Corrected headline"}, 5)

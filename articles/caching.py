@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import os
@@ -79,15 +80,18 @@ class ArchiveChangeListener(threading.Thread):
         self.listening = threading.Event()
         self._stopping = threading.Event()
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
         self._stopping.set()
-        self.join()
+        if wait:
+            self.join()
 
     def run(self) -> None:
         while not self._stopping.is_set():
             try:
                 self._listen()
             except Exception:  # any failure: a dead listener would leave pages stale silently
+                if self._stopping.is_set():
+                    break  # the process is exiting (the embedded database may stop first)
                 logger.warning("archive change listener: connection lost, retrying", exc_info=True)
             self.listening.clear()
             self._stopping.wait(self.retry_seconds)
@@ -129,7 +133,9 @@ def listen_for_archive_changes(**_signal: Any) -> None:
         return
     with _listener_lock:
         if _listener_pid != os.getpid():
-            ArchiveChangeListener().start()
+            listener = ArchiveChangeListener()
+            listener.start()
+            atexit.register(listener.stop, wait=False)
             _listener_pid = os.getpid()
 
 

@@ -6,6 +6,7 @@
   showed a story. Other processes, each with its own cache by default (`locmem://`), hear of the
   change from PostgreSQL (`ArchiveChangeListener`), and so do all processes of a change made
   outside the app (a restore, psql); a shared cache (`CACHE_URL=redis://…`) hears both ways.
+  A scheduled story going live moves the version too, at its time (`archive_version`).
 * Only anonymous GET/HEAD requests are served from or stored in the cache; responses marked
   private or no-store (staff previews) never are.
 * `Cache-Control`: browsers revalidate after `max-age`, CDNs after `s-maxage` (old stories, which
@@ -34,9 +35,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from articles.models import Article
+
 VERSION_KEY = "archive-version"
+NEXT_GO_LIVE_KEY = "archive-next-go-live"  # (version it was read for, datetime or None)
 ARCHIVE_CHANNEL = "archive_changed"  # notified by PostgreSQL on every committed change (migration 0010)
 STALE_WHILE_REVALIDATE_SECONDS = 60
 STALE_IF_ERROR_SECONDS = 86_400
@@ -44,7 +49,19 @@ T = TypeVar("T")
 
 
 def archive_version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    """The version cached pages are kept under. A scheduled story going live changes pages without
+    a write to announce it, so the version also moves when the clock passes the next go-live time
+    (read once per version: one query after each change)."""
+    found = cache.get_many([VERSION_KEY, NEXT_GO_LIVE_KEY])
+    version = found.get(VERSION_KEY) or cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    checked_for, go_live = found.get(NEXT_GO_LIVE_KEY, (None, None))
+    if checked_for != version:
+        go_live = Article.objects.next_go_live()
+        cache.set(NEXT_GO_LIVE_KEY, (version, go_live), timeout=None)
+    if go_live is not None and go_live <= timezone.now():
+        _bump_now()
+        return archive_version()
+    return version
 
 
 def bump_archive_version() -> None:
@@ -140,8 +157,8 @@ def listen_for_archive_changes(**_signal: Any) -> None:
 
 
 def archive_cached(name: str, compute: Callable[[], T], timeout: int) -> T:
-    """`compute()`, kept in the cache until the archive changes or `timeout` seconds pass (what
-    depends on the clock, such as a scheduled story going live, is at most that old).
+    """`compute()`, kept in the cache until the archive changes (a scheduled story going live
+    included) or `timeout` seconds pass.
 
     For page furniture that every page shows and that costs a query, such as the section menu;
     it is kept whether or not whole pages are (`PAGE_CACHE_SECONDS`)."""

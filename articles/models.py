@@ -123,6 +123,15 @@ class ArticleQuerySet(models.QuerySet):
         """The public stories (`public_q`)."""
         return self.filter(public_q())
 
+    def next_go_live(self) -> datetime | None:
+        """When the next scheduled story goes live (published, dated later than now), if any: pages
+        change then with no write to announce it."""
+        scheduled = self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        # NULLs first: the order of article_listing_idx read backwards (no NULL gets this far,
+        # but with NULLs last PostgreSQL sorted every later story instead of reading one entry).
+        soonest = scheduled.order_by(F("published_at").asc(nulls_first=True))
+        return soonest.values_list("published_at", flat=True).first()
+
     def for_listing(self) -> ArticleQuerySet:
         """What a list of teasers needs, in a fixed number of queries."""
         return self.select_related("section", "hero_image").defer("body", *SEARCH_COLUMNS)

@@ -555,8 +555,7 @@ def census(search: Search, facets: bool = True, titles: bool = False) -> Census:
 def cached_census(search: Search, titles: bool = False) -> Census:
     """`census()`, kept in the cache for SEARCH_CACHE_SECONDS or until the archive changes: the
     count and facets of a search are the same on each of its pages, and a reader turning them
-    should not pay for them again (4-25 ms at 1M stories). A story going live on schedule joins
-    them within that time."""
+    should not pay for them again (4-25 ms at 1M stories)."""
     if settings.SEARCH_CACHE_SECONDS <= 0:
         return census(search, titles=titles)
     parsed = search.parsed

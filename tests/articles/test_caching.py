@@ -2,6 +2,7 @@
 
 import io
 import os
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -80,6 +81,18 @@ def test_cached_pages_go_stale_when_the_change_commits_not_before(
         article.save()
         assert archive_version() == version
     assert archive_version() > version
+
+
+def test_a_scheduled_story_is_on_the_cached_pages_at_its_time(client, page_cache):
+    ArticleFactory(title="Already out")
+    going_live = timezone.now() + timedelta(seconds=2)  # time enough to cache the page before
+    story = ArticleFactory(title="Embargoed until now", published_at=going_live)
+    home = client.get("/").content
+    assert b"Already out" in home and b"Embargoed until now" not in home
+    assert client.get(story.get_absolute_url()).status_code == 404
+    time.sleep(max(0, (going_live - timezone.now()).total_seconds()) + 0.05)
+    assert b"Embargoed until now" in client.get("/").content  # not the cached copy, kept 5 minutes
+    assert client.get(story.get_absolute_url()).status_code == 200
 
 
 def test_admin_bulk_unpublish_invalidates_cached_pages(

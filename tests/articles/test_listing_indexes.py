@@ -4,6 +4,7 @@ The test database is tiny, so sequential scans are switched off for the check: w
 an index exists that returns the rows already in listing order, with no sort step."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -130,6 +131,7 @@ def test_a_date_archive_pages_previous_and_next_links_walk_the_listing_index(cli
     then read and sorted every story before the period (0.4-0.7 s per link at 1M stories)."""
     stories = ArticleFactory.create_batch(3)
     middle = timezone.localtime(sorted(story.published_at for story in stories)[1])
+    client.get("/")  # reads the next go-live time of this archive version, a query of its own
     with CaptureQueriesContext(connection) as queries:
         assert client.get(middle.strftime(f"/archive/{path}/")).status_code == 200
     links = [
@@ -141,3 +143,13 @@ def test_a_date_archive_pages_previous_and_next_links_walk_the_listing_index(cli
     for sql in links:
         explained = explain(sql)
         assert "article_listing_idx" in explained and "Sort" not in explained
+
+
+def test_the_next_go_live_time_is_one_step_into_the_listing_index(archive):
+    """Read once per archive version (articles/caching.py), so that scheduled stories go live on
+    cached pages at their time."""
+    ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
+    with CaptureQueriesContext(connection) as queries:
+        Article.objects.next_go_live()
+    explained = explain(queries[0]["sql"])
+    assert "Scan Backward using article_listing_idx" in explained and "Sort" not in explained

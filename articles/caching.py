@@ -103,13 +103,18 @@ class ArchiveChangeListener(threading.Thread):
             self.join()
 
     def run(self) -> None:
+        quiet = False  # the first failure of an outage is a warning, its retries are not
         while not self._stopping.is_set():
             try:
                 self._listen()
-            except Exception:  # any failure: a dead listener would leave pages stale silently
+            except Exception as error:  # any failure: a dead listener would leave pages stale silently
                 if self._stopping.is_set():
                     break  # the process is exiting (the embedded database may stop first)
-                logger.warning("archive change listener: connection lost, retrying", exc_info=True)
+                if self.listening.is_set():  # it had been listening: a new outage
+                    quiet = False
+                level = logging.DEBUG if quiet else logging.WARNING
+                logger.log(level, "archive change listener: %s; retrying", error)
+                quiet = True
             self.listening.clear()
             self._stopping.wait(self.retry_seconds)
 
@@ -122,6 +127,7 @@ class ArchiveChangeListener(threading.Thread):
                 cursor.execute(f"LISTEN {ARCHIVE_CHANNEL}")
             _bump_now()  # whatever changed while nobody was listening
             self.listening.set()
+            logger.info("archive change listener: listening on %r", ARCHIVE_CHANNEL)
             quiet_since = time.monotonic()
             while not self._stopping.is_set():
                 if select.select([link], [], [], 1.0)[0]:

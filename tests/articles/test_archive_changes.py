@@ -8,6 +8,7 @@ with its own page cache (`locmem://`, the default).
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -91,6 +92,21 @@ def test_the_listener_reconnects_after_losing_its_connection_and_counts_what_it_
     finally:
         writer.close()
     assert eventually(lambda: archive_version() > reconnected)
+
+
+def test_an_outage_is_logged_once_not_at_every_retry(caplog, monkeypatch):
+    def database_down(self):
+        raise psycopg2.OperationalError("connection refused")
+
+    monkeypatch.setattr(ArchiveChangeListener, "_listen", database_down)
+    listener = ArchiveChangeListener(retry_seconds=0.01)
+    with caplog.at_level(logging.DEBUG, logger="articles.caching"):
+        listener.start()
+        time.sleep(0.3)
+        listener.stop()
+    levels = [record.levelno for record in caplog.records]
+    assert levels[0] == logging.WARNING and "connection refused" in caplog.records[0].getMessage()
+    assert len(levels) > 5 and set(levels[1:]) == {logging.DEBUG}
 
 
 def free_port() -> int:

@@ -46,6 +46,7 @@ ARCHIVE_CHANNEL = "archive_changed"  # notified by PostgreSQL on every committed
 STALE_WHILE_REVALIDATE_SECONDS = 60
 STALE_IF_ERROR_SECONDS = 86_400
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 def archive_version() -> int:
@@ -74,10 +75,7 @@ def _bump_now() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new value differs from what pages were cached under
-        cache.set(VERSION_KEY, archive_version() + 1, timeout=None)
-
-
-logger = logging.getLogger(__name__)
+        cache.set(VERSION_KEY, cache.get_or_set(VERSION_KEY, 1, timeout=None) + 1, timeout=None)
 
 
 class ArchiveChangeListener(threading.Thread):

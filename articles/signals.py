@@ -1,6 +1,6 @@
-"""Any saved or deleted piece of the archive makes cached pages stale (articles/caching.py): at
-once in this process, and in the others through PostgreSQL's notification, which each process's
-listener starts to hear with its first request."""
+"""Any saved or deleted piece of the archive makes cached pages stale when it commits
+(articles/caching.py): in this process through these signals, in the others through PostgreSQL's
+notification, which each process's listener starts to hear with its first request."""
 
 from django.core.signals import request_started
 from django.db.models.signals import post_delete, post_save

@@ -43,6 +43,7 @@ from articles.models import Article
 VERSION_KEY = "archive-version"
 NEXT_GO_LIVE_KEY = "archive-next-go-live"  # (version it was read for, datetime or None)
 ARCHIVE_CHANNEL = "archive_changed"  # notified by PostgreSQL on every committed change (migration 0010)
+BUMP_INTERVAL_SECONDS = 0.1  # a process's cached pages go stale at most this often
 STALE_WHILE_REVALIDATE_SECONDS = 60
 STALE_IF_ERROR_SECONDS = 86_400
 T = TypeVar("T")
@@ -129,10 +130,13 @@ class ArchiveChangeListener(threading.Thread):
             quiet_since = time.monotonic()
             while not self._stopping.is_set():
                 if select.select([link], [], [], 1.0)[0]:
-                    link.poll()  # raises if the connection is gone
+                    link.poll()  # raises if the connection is gone; takes every notice that came
                     if link.notifies:
                         link.notifies.clear()
                         _bump_now()
+                        # A bump empties every cached page, and an import commits a page at a
+                        # time: the notices of the next moment are taken together, in one bump.
+                        self._stopping.wait(BUMP_INTERVAL_SECONDS)
                     quiet_since = time.monotonic()
                 elif time.monotonic() - quiet_since > self.ping_seconds:
                     with link.cursor() as cursor:  # a link that died silently shows up as an error here

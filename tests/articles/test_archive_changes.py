@@ -22,7 +22,7 @@ import psycopg2
 import pytest
 from django.db import connection
 
-from articles.caching import ArchiveChangeListener, archive_version
+from articles.caching import BUMP_INTERVAL_SECONDS, ArchiveChangeListener, archive_version
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,6 +71,20 @@ def test_a_change_committed_elsewhere_makes_this_process_pages_stale(story, list
     finally:
         writer.close()
     assert eventually(lambda: archive_version() > before)
+
+
+def test_a_burst_of_commits_empties_the_cache_a_few_times_not_at_each(story, listener):
+    before = archive_version()
+    writer = other_connection()
+    try:
+        for n in range(50):  # as an import does: a page per transaction
+            with writer.cursor() as cursor:
+                cursor.execute("UPDATE articles_article SET title = %s WHERE id = %s", [f"T{n}", story.pk])
+            writer.commit()
+    finally:
+        writer.close()
+    time.sleep(3 * BUMP_INTERVAL_SECONDS)
+    assert 1 <= archive_version() - before <= 10
 
 
 def test_the_listener_reconnects_after_losing_its_connection_and_counts_what_it_missed(story, listener):

@@ -23,13 +23,16 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
+import math
 import os
+import re
 import select
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -50,10 +53,15 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 
-def archive_version() -> int:
-    """The version cached pages are kept under. A scheduled story going live changes pages without
-    a write to announce it, so the version also moves when the clock passes the next go-live time
-    (read once per version: one query after each change)."""
+class ArchiveState(NamedTuple):
+    version: int  # what cached pages are kept under
+    next_go_live: datetime | None  # when the next scheduled story goes live, if one is scheduled
+
+
+def archive_state() -> ArchiveState:
+    """The archive's version, and when the next scheduled story goes live. Going live changes
+    pages without a write to announce it, so the version also moves when the clock passes that
+    time (read once per version: one query after each change)."""
     found = cache.get_many([VERSION_KEY, NEXT_GO_LIVE_KEY])
     version = found.get(VERSION_KEY) or cache.get_or_set(VERSION_KEY, 1, timeout=None)
     checked_for, go_live = found.get(NEXT_GO_LIVE_KEY, (None, None))
@@ -62,8 +70,12 @@ def archive_version() -> int:
         cache.set(NEXT_GO_LIVE_KEY, (version, go_live), timeout=None)
     if go_live is not None and go_live <= timezone.now():
         _bump_now()
-        return archive_version()
-    return version
+        return archive_state()
+    return ArchiveState(version, go_live)
+
+
+def archive_version() -> int:
+    return archive_state().version
 
 
 def bump_archive_version() -> None:
@@ -185,7 +197,8 @@ def cache_public_page(*, max_age: int = 60, s_maxage: int = 300) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             use_cache = _anonymous_read(request) and settings.PAGE_CACHE_SECONDS > 0
-            key = _page_key(request) if use_cache else ""
+            state = archive_state()
+            key = _page_key(request, state.version) if use_cache else ""
             response = cache.get(key) if use_cache else None
             if response is None:
                 if use_cache:
@@ -201,6 +214,7 @@ def cache_public_page(*, max_age: int = 60, s_maxage: int = 300) -> Callable:
                 _set_cache_control(response, request, max_age=max_age, s_maxage=s_maxage)
                 if use_cache and _storable(response):
                     cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            _fresh_until(response, state.next_go_live)
             return response
 
         return wrapper
@@ -256,6 +270,18 @@ def _storable(response: HttpResponse) -> bool:
     return response.status_code == 200 and "private" not in control and "no-store" not in control
 
 
-def _page_key(request: HttpRequest) -> str:
+def _fresh_until(response: HttpResponse, moment: datetime | None) -> None:
+    """Let no browser or CDN keep a public page past `moment`: when the next scheduled story goes
+    live, lists, menus and neighbours change, and an embargo lifts on time behind a CDN too."""
+    control = response.get("Cache-Control", "")
+    s_maxage = re.search(r"\bs-maxage=(\d+)", control)
+    if moment is None or "public" not in control or s_maxage is None:
+        return
+    seconds = max(0, math.ceil((moment - timezone.now()).total_seconds()))
+    if seconds < int(s_maxage[1]):
+        patch_cache_control(response, max_age=seconds, s_maxage=seconds)  # max-age: the smaller stays
+
+
+def _page_key(request: HttpRequest, version: int) -> str:
     path = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogatepass")).hexdigest()
-    return f"page:{archive_version()}:{path}"
+    return f"page:{version}:{path}"

@@ -135,6 +135,16 @@ def test_old_stories_are_kept_longer_by_cdns_than_fresh_ones_and_the_home_page(c
     assert "public" in home and home["s-maxage"] == "60"
 
 
+def test_no_browser_or_cdn_keeps_a_page_past_the_next_scheduled_story(client, page_cache):
+    old = ArticleFactory(published_at=timezone.now() - timedelta(days=400), section__slug="news")
+    ArticleFactory(published_at=timezone.now() + timedelta(seconds=40), section=old.section)
+    for url in ("/", old.get_absolute_url(), "/sections/news/", "/feed/"):
+        for _ in range(2):  # rendered, then from the page cache
+            control = directives(client.get(url))
+            assert 35 <= int(control["s-maxage"]) <= 40 and int(control["max-age"]) <= 40, url
+    assert int(directives(client.get("/"))["max-age"]) == 30  # the home page's own is shorter
+
+
 @pytest.mark.parametrize("url", ["/", "story", "/sections/news/", "/feed/", "/sitemap.xml"])
 def test_cdns_serve_a_stale_copy_while_they_revalidate_and_while_the_site_is_down(client, url):
     """A correction reaches CDN readers within s-maxage; past it a busy page's readers do not wait

@@ -127,7 +127,9 @@ def test_feed_sends_validators_and_answers_304(client, archive):
 
 
 @pytest.mark.parametrize("url", list(MAX_QUERIES))
-def test_feeds_run_a_fixed_number_of_queries(client, archive, url, django_assert_max_num_queries):
+def test_feeds_run_a_fixed_number_of_queries(
+    client, archive, url, archive_state_read, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(MAX_QUERIES[url]):
         assert len(items(client.get(url))) > 0
 

@@ -126,12 +126,13 @@ def test_an_articles_neighbours_start_their_walk_at_the_story(client):
 
 
 @pytest.mark.parametrize("path", ["%Y", "%Y/%m", "%Y/%m/%d"])
-def test_a_date_archive_pages_previous_and_next_links_walk_the_listing_index(client, path):
+def test_a_date_archive_pages_previous_and_next_links_walk_the_listing_index(
+    client, path, archive_state_read
+):
     """Not Django's own lookup, whose order puts NULLs at the other end from the index: PostgreSQL
     then read and sorted every story before the period (0.4-0.7 s per link at 1M stories)."""
     stories = ArticleFactory.create_batch(3)
     middle = timezone.localtime(sorted(story.published_at for story in stories)[1])
-    client.get("/")  # reads the next go-live time of this archive version, a query of its own
     with CaptureQueriesContext(connection) as queries:
         assert client.get(middle.strftime(f"/archive/{path}/")).status_code == 200
     links = [

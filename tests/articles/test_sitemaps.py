@@ -150,7 +150,9 @@ def test_sitemaps_send_validators_and_answer_304(client, archive):
 
 
 @pytest.mark.parametrize("url", list(MAX_QUERIES))
-def test_sitemaps_run_a_fixed_number_of_queries(client, archive, url, django_assert_max_num_queries):
+def test_sitemaps_run_a_fixed_number_of_queries(
+    client, archive, url, archive_state_read, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(MAX_QUERIES[url]):
         assert locations(xml(client.get(url)))
 

@@ -270,6 +270,14 @@ def _storable(response: HttpResponse) -> bool:
     return response.status_code == 200 and "private" not in control and "no-store" not in control
 
 
+def mark_not_found(response: HttpResponse, request: HttpRequest, seconds: int) -> None:
+    """A Not Found page is kept `seconds` by browsers and CDNs, which absorbs floods of bad links,
+    and never past the next scheduled story's time: until then its address answers 404. Without a
+    lifetime of its own, CDNs keep a 404 for their default (an hour at some)."""
+    _set_cache_control(response, request, max_age=seconds, s_maxage=seconds)
+    _fresh_until(response, archive_state().next_go_live)
+
+
 def _fresh_until(response: HttpResponse, moment: datetime | None) -> None:
     """Let no browser or CDN keep a public page past `moment`: when the next scheduled story goes
     live, lists, menus and neighbours change, and an embargo lifts on time behind a CDN too."""

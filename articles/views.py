@@ -23,15 +23,17 @@ from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.views.decorators.http import condition
+from django.views.defaults import page_not_found
 from django.views.generic import DetailView, ListView
 from django.views.generic import dates as date_views
 
-from articles.caching import archive_version, mark_public
+from articles.caching import archive_version, mark_not_found, mark_public
 from articles.models import Article, ArticleAuthor, Section, byline_prefetch, detail_prefetches
 from articles.pagination import BoundedPaginator
 from authors.models import Author
 
 PAGE_SIZE = 20
+NOT_FOUND_SECONDS = 60
 HOME_TOP_STORIES = 5  # the lead and four beside it; the rest of the first page is "Latest"
 DESCRIPTION_WORDS = 35
 STORY_SETTLED_AFTER = timedelta(days=7)
@@ -454,3 +456,10 @@ class UndatedArchiveView(ReaderPageMixin, ListView):
             "description": "Stories in the archive whose original page carried no date.",
             "breadcrumbs": [*crumbs, ("Date unknown", reverse("archive_undated"))],
         }
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404 page (`handler404`), with a lifetime for browsers and CDNs (`mark_not_found`)."""
+    response = page_not_found(request, exception)
+    mark_not_found(response, request, NOT_FOUND_SECONDS)
+    return response

@@ -10,6 +10,7 @@ from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
 from newsroom.health import healthz, hello
 
 sitemap_page = cache_public_page(max_age=300, s_maxage=900)  # crawlers come often; sitemaps are big
+handler404 = "articles.views.not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

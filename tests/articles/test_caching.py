@@ -145,6 +145,16 @@ def test_no_browser_or_cdn_keeps_a_page_past_the_next_scheduled_story(client, pa
     assert int(directives(client.get("/"))["max-age"]) == 30  # the home page's own is shorter
 
 
+def test_a_not_found_page_is_kept_a_minute_never_past_the_next_scheduled_story(client, admin_client):
+    control = directives(client.get("/articles/no-such-story/"))
+    assert "public" in control and control["max-age"] == control["s-maxage"] == "60"
+    assert "private" in directives(admin_client.get("/articles/no-such-story/"))  # never shared
+    cache.clear()  # a new archive version: the story below is scheduled in it
+    story = ArticleFactory(published_at=timezone.now() + timedelta(seconds=30))
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 404 and 25 <= int(directives(response)["s-maxage"]) <= 30
+
+
 @pytest.mark.parametrize("url", ["/", "story", "/sections/news/", "/feed/", "/sitemap.xml"])
 def test_cdns_serve_a_stale_copy_while_they_revalidate_and_while_the_site_is_down(client, url):
     """A correction reaches CDN readers within s-maxage; past it a busy page's readers do not wait

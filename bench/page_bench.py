@@ -9,8 +9,11 @@
 The archive is whatever the bench database holds (the search benchmark's generator makes 100,000
 synthetic articles). For each mode (cache on, cache off) the script starts gunicorn with
 production settings, warms every URL, then runs wrk once per URL in turn: hello, home, article,
-author, section, feed, and a 304 revalidation (If-None-Match with the article's ETag).
-Reported: requests/s, p50 and p99 latency, errors and non-2xx/3xx, and the ratio to hello.
+author, section, feed, and a 304 revalidation (If-None-Match with the article's ETag). Then
+readers' traffic rather than one URL: each request a random one of the 1,000 newest stories
+(a wrk Lua script), after a warm-up of WARM_SECONDS with the page cache on, which each process
+fills for itself. Reported: requests/s, p50 and p99 latency, errors and non-2xx/3xx, and the
+ratio to hello.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -28,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8321
 BASE = f"http://127.0.0.1:{PORT}"
+NEWEST = 1000
+WARM_SECONDS = 30
 TARGETS = {"article": 0.6, "article (cache off)": 0.3, "304": 0.5, "list (cache off)": 0.2}
 
 
@@ -99,10 +105,32 @@ def sample_urls() -> dict[str, str]:
             "feed": "/feed/"}  # fmt: skip
 
 
-def wrk(url: str, seconds: int, header: str = "") -> dict[str, float]:
+def newest_stories_script() -> Path:
+    """A wrk script that asks for a random one of the NEWEST newest stories at each request."""
+    code = (
+        "from articles.models import Article as A\n"
+        f"print(*A.objects.published().values_list('slug', flat=True)[:{NEWEST}])"
+    )
+    env = {**server_env(0), "DEBUG": "1"}
+    slugs = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT, env=env, check=True,
+        capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    script = Path(tempfile.gettempdir()) / "newsroom-newest-stories.lua"
+    paths = ",".join(f'"/articles/{slug}/"' for slug in slugs)
+    script.write_text(
+        f"local paths = {{{paths}}}\n"
+        "request = function() return wrk.format(nil, paths[math.random(#paths)]) end\n"
+    )
+    return script
+
+
+def wrk(url: str, seconds: int, header: str = "", script: Path | None = None) -> dict[str, float]:
     command = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", BASE + url]
     if header:
         command[1:1] = ["-H", header]
+    if script:
+        command[1:1] = ["-s", str(script)]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
@@ -123,13 +151,18 @@ def etag(url: str) -> str:
         return response.headers["ETag"]
 
 
-def run_mode(cache_seconds: int, urls: dict[str, str], seconds: int) -> dict[str, dict[str, float]]:
+def run_mode(
+    cache_seconds: int, urls: dict[str, str], seconds: int, newest: Path
+) -> dict[str, dict[str, float]]:
     server = start_server(cache_seconds)
     try:
         for url in urls.values():
             urllib.request.urlopen(BASE + url).read()  # warm: caches, connections, templates
         results = {name: wrk(url, seconds) for name, url in urls.items()}
         results["304"] = wrk(urls["article"], seconds, header=f"If-None-Match: {etag(urls['article'])}")
+        if cache_seconds:
+            wrk("/", WARM_SECONDS, script=newest)
+        results[f"{NEWEST:,} newest stories, random"] = wrk("/", seconds, script=newest)
         results["hello (again)"] = wrk(urls["hello"], seconds)  # the ceiling, measured on both sides
         return results
     finally:
@@ -160,8 +193,9 @@ def main() -> None:
         f"({time.strftime('%Y-%m-%d %H:%M')}, load average {os.getloadavg()[0]:.1f}): wrk -t2 -c32 per URL "
         f"against gunicorn on {os.cpu_count()} cores (wrk shares them); URLs: {urls}"
     ]
+    newest = newest_stories_script()
     for mode, seconds in (("page cache on", 300), ("page cache off", 0)):
-        lines += report(mode, run_mode(seconds, urls, args.seconds))
+        lines += report(mode, run_mode(seconds, urls, args.seconds, newest))
     print("\n".join(lines))
     if args.record:
         with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as results_file:

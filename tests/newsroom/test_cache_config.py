@@ -22,6 +22,18 @@ def test_cache_urls_map_to_django_backends():
         cache_config("memcached://127.0.0.1")
 
 
+def test_a_process_cache_keeps_thousands_of_pages_not_djangos_300():
+    assert cache_config("locmem://")["OPTIONS"] == {"MAX_ENTRIES": 3000}
+    assert cache_config("locmem://pages?max_entries=500") == {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+    for bad in ("0", "-5", "many", ""):
+        with pytest.raises(ImproperlyConfigured, match="max_entries"):
+            cache_config(f"locmem://?max_entries={bad}")
+
+
 def test_redis_cache_round_trip_on_the_real_server():
     config = cache_config(REDIS_URL)
     cache = RedisCache(

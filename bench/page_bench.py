@@ -87,6 +87,15 @@ def start_server(cache_seconds: int) -> subprocess.Popen:
     sys.exit("gunicorn did not start")
 
 
+def bench_shell(code: str) -> str:
+    """What `code` prints, run by `manage.py shell` against the bench database."""
+    env = {**server_env(0), "DEBUG": "1"}
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT, env=env, check=True,
+        capture_output=True, text=True,
+    ).stdout  # fmt: skip
+
+
 def sample_urls() -> dict[str, str]:
     """One real URL of each page type, read from the bench database."""
     code = (
@@ -95,12 +104,7 @@ def sample_urls() -> dict[str, str]:
         ".select_related('section').first()\n"
         "print(a.get_absolute_url(), a.authors.first().get_absolute_url(), a.section.get_absolute_url())"
     )
-    env = {**server_env(0), "DEBUG": "1"}
-    out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT, env=env, check=True,
-        capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
-    article, author, section = out
+    article, author, section = bench_shell(code).split()
     return {"hello": "/bench/hello", "home": "/", "article": article, "author": author, "section": section,
             "feed": "/feed/"}  # fmt: skip
 
@@ -111,11 +115,7 @@ def newest_stories_script() -> Path:
         "from articles.models import Article as A\n"
         f"print(*A.objects.published().values_list('slug', flat=True)[:{NEWEST}])"
     )
-    env = {**server_env(0), "DEBUG": "1"}
-    slugs = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT, env=env, check=True,
-        capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
+    slugs = bench_shell(code).split()
     script = Path(tempfile.gettempdir()) / "newsroom-newest-stories.lua"
     paths = ",".join(f'"/articles/{slug}/"' for slug in slugs)
     script.write_text(

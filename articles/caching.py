@@ -1,12 +1,19 @@
 """Cheap repeat reads: public pages are kept in Django's cache and marked cacheable for CDNs.
 
 * Every cached page's key carries the **archive version**, a number in the cache that any change
-  to the archive bumps when it commits (editor saves through signals, admin bulk actions, the
-  importer). One bump makes every cached page stale at once, and nothing has to know which pages
-  showed a story. Other processes, each with its own cache by default (`locmem://`), hear of the
-  change from PostgreSQL (`ArchiveChangeListener`), and so do all processes of a change made
-  outside the app (a restore, psql); a shared cache (`CACHE_URL=redis://…`) hears both ways.
-  A scheduled story going live moves the version too, at its time (`archive_version`).
+  to the archive bumps when it commits. One bump makes every cached page stale at once, and
+  nothing has to know which lists showed a story. PostgreSQL announces each committed change,
+  whoever made it (an editor, the importer, a restore, psql), and each process's
+  `ArchiveChangeListener` hears it, whether its cache is its own (`locmem://`, the default) or
+  shared (`CACHE_URL=redis://…`). Without the listener, the app's signals bump the version.
+* A story's own page is kept under its **story's version** and the archive's **structure**
+  instead: a change to other stories alone (a correction, a new headline) leaves it cached, which
+  keeps the cache useful while editors are busy. Its links to other stories (the older and newer
+  story, "More by", teasers) may then be as old as the page itself (`PAGE_CACHE_SECONDS`), as
+  they may at a CDN. Any change beyond stories themselves (bylines, pictures, sections, authors,
+  a bulk change) moves the structure: every page is stale.
+* A scheduled story going live moves the archive version at its time (`archive_state`), and no
+  page tells a browser or CDN to keep it past that time.
 * Only anonymous GET/HEAD requests are served from or stored in the cache; responses marked
   private or no-store (staff previews) never are.
 * `Cache-Control`: browsers revalidate after `max-age`, CDNs after `s-maxage` (old stories, which
@@ -43,9 +50,11 @@ from django.utils.cache import patch_cache_control
 
 from articles.models import Article
 
-VERSION_KEY = "archive-version"
+VERSION_KEY = "archive-version"  # every page: moves at any change
+STRUCTURE_KEY = "archive-structure"  # story pages: moves at any change but to stories themselves
 NEXT_GO_LIVE_KEY = "archive-next-go-live"  # (version it was read for, datetime or None)
 ARCHIVE_CHANNEL = "archive_changed"  # notified by PostgreSQL on every committed change (migration 0010)
+STORIES_NOTICE = "stories "  # a notice naming the changed stories' slugs (migration 0011)
 BUMP_INTERVAL_SECONDS = 0.1  # a process's cached pages go stale at most this often
 STALE_WHILE_REVALIDATE_SECONDS = 60
 STALE_IF_ERROR_SECONDS = 86_400
@@ -55,40 +64,85 @@ logger = logging.getLogger(__name__)
 
 class ArchiveState(NamedTuple):
     version: int  # what cached pages are kept under
+    structure: int  # what story pages are kept under, with their own story's version
     next_go_live: datetime | None  # when the next scheduled story goes live, if one is scheduled
 
 
 def archive_state() -> ArchiveState:
-    """The archive's version, and when the next scheduled story goes live. Going live changes
-    pages without a write to announce it, so the version also moves when the clock passes that
+    """The archive's versions, and when the next scheduled story goes live. Going live changes the
+    lists without a write to announce it, so the version also moves when the clock passes that
     time (read once per version: one query after each change)."""
-    found = cache.get_many([VERSION_KEY, NEXT_GO_LIVE_KEY])
+    found = cache.get_many([VERSION_KEY, STRUCTURE_KEY, NEXT_GO_LIVE_KEY])
     version = found.get(VERSION_KEY) or cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    structure = found.get(STRUCTURE_KEY) or cache.get_or_set(STRUCTURE_KEY, 1, timeout=None)
     checked_for, go_live = found.get(NEXT_GO_LIVE_KEY, (None, None))
     if checked_for != version:
         go_live = Article.objects.next_go_live()
         cache.set(NEXT_GO_LIVE_KEY, (version, go_live), timeout=None)
     if go_live is not None and go_live <= timezone.now():
-        _bump_now()
+        _bump(VERSION_KEY)
         return archive_state()
-    return ArchiveState(version, go_live)
+    return ArchiveState(version, structure, go_live)
 
 
 def archive_version() -> int:
     return archive_state().version
 
 
+def story_version(slug: str) -> int:
+    """The version of one story's own page: moves when a change names the story."""
+    key = _story_key(slug)
+    version = cache.get(key)
+    if version is None:  # never changed while this cache kept it: a value no page was kept under
+        cache.add(key, time.time_ns(), timeout=None)
+        version = cache.get(key)
+    return version
+
+
 def bump_archive_version() -> None:
     """Make every cached page stale (called whenever the archive changes), once the change commits:
-    a page rendered before that, from the data before the change, would be kept as current."""
-    transaction.on_commit(_bump_now)
+    a page rendered before that, from the data before the change, would be kept as current.
+
+    With the listener on, PostgreSQL's notice does it, in every process, and only for the pages
+    the change touches; this bump would empty the whole cache of this process (of all of them,
+    with Redis) at each save."""
+    if not settings.ARCHIVE_CHANGE_LISTENER:
+        transaction.on_commit(_bump_all)
 
 
-def _bump_now() -> None:
+def _bump_all() -> None:
+    _bump(VERSION_KEY)
+    _bump(STRUCTURE_KEY)
+
+
+def _bump_stories(slugs: set[str]) -> None:
+    """A change to these stories only: their own pages, and every list, which may show them. Other
+    stories' pages keep their links to them (neighbours, "More by") until they expire."""
+    _bump(VERSION_KEY)
+    for slug in slugs:
+        try:
+            cache.incr(_story_key(slug))
+        except ValueError:  # no version yet (or evicted): one that no page was kept under
+            cache.set(_story_key(slug), time.time_ns(), timeout=None)
+
+
+def _apply_notices(payloads: list[str]) -> None:
+    """What the archive's notices of one moment make stale (migrations 0010 and 0011)."""
+    if any(not payload.startswith(STORIES_NOTICE) for payload in payloads):
+        _bump_all()
+    else:
+        _bump_stories({slug for payload in payloads for slug in payload.split()[1:]})
+
+
+def _story_key(slug: str) -> str:
+    return "story-version:" + hashlib.sha256(slug.encode()).hexdigest()
+
+
+def _bump(key: str) -> None:
     try:
-        cache.incr(VERSION_KEY)
+        cache.incr(key)
     except ValueError:  # not set yet (or evicted): any new value differs from what pages were cached under
-        cache.set(VERSION_KEY, cache.get_or_set(VERSION_KEY, 1, timeout=None) + 1, timeout=None)
+        cache.set(key, cache.get_or_set(key, 1, timeout=None) + 1, timeout=None)
 
 
 class ArchiveChangeListener(threading.Thread):
@@ -136,7 +190,7 @@ class ArchiveChangeListener(threading.Thread):
             link.autocommit = True
             with link.cursor() as cursor:
                 cursor.execute(f"LISTEN {ARCHIVE_CHANNEL}")
-            _bump_now()  # whatever changed while nobody was listening
+            _bump_all()  # whatever changed while nobody was listening
             self.listening.set()
             logger.info("archive change listener: listening on %r", ARCHIVE_CHANNEL)
             quiet_since = time.monotonic()
@@ -144,8 +198,8 @@ class ArchiveChangeListener(threading.Thread):
                 if select.select([link], [], [], 1.0)[0]:
                     link.poll()  # raises if the connection is gone; takes every notice that came
                     if link.notifies:
+                        _apply_notices([notice.payload for notice in link.notifies])
                         link.notifies.clear()
-                        _bump_now()
                         # A bump empties every cached page, and an import commits a page at a
                         # time: the notices of the next moment are taken together, in one bump.
                         self._stopping.wait(BUMP_INTERVAL_SECONDS)
@@ -190,15 +244,18 @@ def archive_cached(name: str, compute: Callable[[], T], timeout: int) -> T:
     return value
 
 
-def cache_public_page(*, max_age: int = 60, s_maxage: int = 300) -> Callable:
-    """View decorator: serve anonymous readers from the cache and set CDN-friendly headers."""
+def cache_public_page(*, max_age: int = 60, s_maxage: int = 300, story_kwarg: str = "") -> Callable:
+    """View decorator: serve anonymous readers from the cache and set CDN-friendly headers.
+
+    A story's page (`story_kwarg`: the URL argument holding its slug) is kept under its story's
+    version, so that changes to other stories leave it cached; any other page under the archive's."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             use_cache = _anonymous_read(request) and settings.PAGE_CACHE_SECONDS > 0
             state = archive_state()
-            key = _page_key(request, state.version) if use_cache else ""
+            key = _page_key(request, state, kwargs.get(story_kwarg)) if use_cache else ""
             response = cache.get(key) if use_cache else None
             if response is None:
                 if use_cache:
@@ -290,6 +347,8 @@ def _fresh_until(response: HttpResponse, moment: datetime | None) -> None:
         patch_cache_control(response, max_age=seconds, s_maxage=seconds)  # max-age: the smaller stays
 
 
-def _page_key(request: HttpRequest, version: int) -> str:
+def _page_key(request: HttpRequest, state: ArchiveState, story: str | None) -> str:
     path = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogatepass")).hexdigest()
-    return f"page:{version}:{path}"
+    if story is None:
+        return f"page:{state.version}:{path}"
+    return f"story-page:{state.structure}:{story_version(story)}:{path}"

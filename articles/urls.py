@@ -46,11 +46,12 @@ register_converter(TwoDigitsConverter, "dd")
 # changes most often, so browsers and CDNs keep it briefly.
 page = cache_public_page()
 front_page = cache_public_page(max_age=30, s_maxage=60)
+story_page = cache_public_page(story_kwarg="slug")  # stale when its story changes, not when others do
 
 urlpatterns = [
     path("", front_page(views.HomeView.as_view()), name="home"),
     path("feed/", page(feeds.LatestStoriesFeed()), name="feed"),
-    path("articles/<slugtext:slug>/", page(views.ArticleDetailView.as_view()), name="article_detail"),
+    path("articles/<slugtext:slug>/", story_page(views.ArticleDetailView.as_view()), name="article_detail"),
     path("authors/<slugtext:slug>/", page(views.AuthorDetailView.as_view()), name="author_detail"),
     path("authors/<slugtext:slug>/feed/", page(feeds.AuthorFeed()), name="author_feed"),
     path("sections/<slugtext:slug>/", page(views.SectionDetailView.as_view()), name="section_detail"),

@@ -21,9 +21,10 @@ from pathlib import Path
 import psycopg2
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.caching import BUMP_INTERVAL_SECONDS, ArchiveChangeListener, archive_version
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, AuthorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,6 +86,69 @@ def test_a_burst_of_commits_empties_the_cache_a_few_times_not_at_each(story, lis
         writer.close()
     time.sleep(3 * BUMP_INTERVAL_SECONDS)
     assert 1 <= archive_version() - before <= 10
+
+
+def notices_after(*statements: str) -> list[str]:
+    """The notices PostgreSQL sends for `statements`, committed on a connection of their own."""
+    listening = other_connection()
+    listening.autocommit = True
+    try:
+        with listening.cursor() as cursor:
+            cursor.execute("LISTEN archive_changed")
+        writer = other_connection()
+        try:
+            with writer, writer.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+        finally:
+            writer.close()
+        time.sleep(0.2)
+        listening.poll()
+        return [notice.payload for notice in listening.notifies]
+    finally:
+        listening.close()
+
+
+def test_a_change_to_stories_names_them_and_any_other_change_names_nothing():
+    first, second = ArticleFactory(slug="first-story"), ArticleFactory(slug="second-story")
+    ArticleFactory.create_batch(100)
+    only_first = f"UPDATE articles_article SET title = 'Corrected' WHERE id = {first.pk}"
+    assert notices_after(only_first) == ["stories first-story"]
+    moved = notices_after(f"UPDATE articles_article SET slug = 'second-story-moved' WHERE id = {second.pk}")
+    assert [sorted(notice.split()) for notice in moved] == [["second-story", "second-story-moved", "stories"]]
+    assert notices_after("UPDATE articles_article SET title = title WHERE false") == []  # nothing changed
+    assert notices_after("UPDATE articles_article SET title = title") == [""]  # 102 stories: everything
+    assert notices_after("UPDATE authors_author SET name = name") == [""]  # bylines on many pages
+    assert notices_after(only_first, "UPDATE articles_section SET name = name") == ["stories first-story", ""]
+
+
+@pytest.fixture
+def two_stories():
+    writer = AuthorFactory(name="Ann Writer")
+    return ArticleFactory(title="First story", authors=[writer]), ArticleFactory(authors=[writer])
+
+
+def test_a_correction_leaves_other_stories_pages_cached(two_stories, listener, client, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    corrected, other = two_stories
+    other_page = client.get(other.get_absolute_url()).content
+    assert b"First story" in client.get(corrected.get_absolute_url()).content
+    for change in (
+        f"UPDATE articles_article SET title = 'First story, corrected' WHERE id = {corrected.pk}",
+        "UPDATE authors_author SET name = 'Ann Renamed'",
+    ):
+        before = archive_version()
+        with other_connection() as writer, writer.cursor() as cursor:
+            cursor.execute(change)
+        writer.close()
+        assert eventually(lambda before=before: archive_version() != before)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(other.get_absolute_url()).content
+        if change.startswith("UPDATE articles_article"):  # another story: still the cached copy
+            assert queries.captured_queries == [] and page == other_page
+            assert b"First story, corrected" in client.get(corrected.get_absolute_url()).content
+        else:  # bylines show on every story's page: rendered again
+            assert queries.captured_queries and b"Ann Renamed" in page
 
 
 def test_the_listener_reconnects_after_losing_its_connection_and_counts_what_it_missed(story, listener):

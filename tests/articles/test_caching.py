@@ -185,7 +185,7 @@ def test_page_cache_works_on_redis_and_is_invalidated_there(
 ):
     article = ArticleFactory(title="Stored in Redis")
     client.get(article.get_absolute_url())
-    assert any(key.startswith(b"newsroom:1:page:") for key in cache._cache.get_client().keys("*"))
+    assert any(key.startswith(b"newsroom:1:story-page:") for key in cache._cache.get_client().keys("*"))
     article.title = "Updated in Redis"
     with django_capture_on_commit_callbacks(execute=True):
         article.save()

@@ -140,8 +140,8 @@ CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
 # archive makes cached pages stale at once (articles/caching.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Each app process hears PostgreSQL's notice of every committed change and makes its cached pages
-# stale (articles.caching.ArchiveChangeListener); it needs a session connection (not PgBouncer's
-# transaction pooling).
+# stale (articles.caching.ArchiveChangeListener); it needs a session connection. Off (behind
+# PgBouncer's transaction pooling), the app's signals make every page stale at each save instead.
 ARCHIVE_CHANGE_LISTENER = env_bool("ARCHIVE_CHANGE_LISTENER", True)
 # How long a search's count and facets stay in the cache, so that turning its pages does not count
 # its matches again (0: always count). Stale as soon as the archive changes, like pages.

@@ -148,11 +148,12 @@ def _bump(key: str) -> None:
 class ArchiveChangeListener(threading.Thread):
     """Makes this process's cached pages stale whenever a change to the archive commits, whatever
     made it: another app process (each keeps its own cache with `CACHE_URL=locmem://`), the
-    importer, a restore, psql. PostgreSQL notifies `archive_changed` on commit (migration 0010);
-    this thread waits for it on a connection of its own.
+    importer, a restore, psql. PostgreSQL notifies `archive_changed` on commit, naming the stories
+    when only stories changed (migrations 0010, 0011); this thread waits for the notices on a
+    connection of its own and makes stale what they touched (`_apply_notices`).
 
-    Changes made while it is not connected (the database restarting) are not heard, so it bumps the
-    version whenever it (re)connects, and retries every `retry_seconds` until it does."""
+    Changes made while it is not connected (the database restarting) are not heard, so it makes
+    every page stale whenever it (re)connects, and retries every `retry_seconds` until it does."""
 
     def __init__(
         self, alias: str = DEFAULT_DB_ALIAS, *, retry_seconds: float = 1.0, ping_seconds: float = 30.0

@@ -1,9 +1,10 @@
 """Every app process hears of every committed change to the archive, whoever made it.
 
-PostgreSQL notifies `archive_changed` when a change commits (migration 0010) and each process's
-`ArchiveChangeListener` makes its cached pages stale. These tests write with plain SQL on
-connections of their own (no Django signal can fire), and run gunicorn with several workers, each
-with its own page cache (`locmem://`, the default).
+PostgreSQL notifies `archive_changed` when a change commits, naming the stories when only stories
+changed (migrations 0010, 0011), and each process's `ArchiveChangeListener` makes stale what the
+change touched. These tests write with plain SQL on connections of their own (no Django signal can
+fire), and run gunicorn with several workers, each with its own page cache (`locmem://`, the
+default).
 """
 
 from __future__ import annotations

@@ -28,17 +28,7 @@ import psycopg2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.page_bench import BASE, sample_urls, server_env, start_server  # noqa: E402
-
-
-def database_params() -> dict:
-    os.environ.update(server_env(300), DJANGO_SETTINGS_MODULE="newsroom.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    return connection.get_connection_params()
+from bench.page_bench import BASE, database_params, sample_urls, start_server  # noqa: E402
 
 
 def title_of(url: str) -> str:

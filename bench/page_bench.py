@@ -96,6 +96,17 @@ def bench_shell(code: str) -> str:
     ).stdout  # fmt: skip
 
 
+def database_params() -> dict:
+    """How to connect to the bench database from this process, as another tool would (psycopg2)."""
+    os.environ.update(server_env(300), DJANGO_SETTINGS_MODULE="newsroom.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    return connection.get_connection_params()
+
+
 def sample_urls() -> dict[str, str]:
     """One real URL of each page type, read from the bench database."""
     code = (

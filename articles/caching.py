@@ -1,11 +1,15 @@
 """Cheap repeat reads: public pages are kept in Django's cache and marked cacheable for CDNs.
 
-* Every cached page's key carries the **archive version**, a number in the cache that any change
-  to the archive bumps when it commits. One bump makes every cached page stale at once, and
+* Every cached page's key carries the **archive version**, a value in the cache that moves at
+  any change to the archive when it commits. One move makes every cached page stale at once, and
   nothing has to know which lists showed a story. PostgreSQL announces each committed change,
   whoever made it (an editor, the importer, a restore, psql), and each process's
   `ArchiveChangeListener` hears it, whether its cache is its own (`locmem://`, the default) or
-  shared (`CACHE_URL=redis://…`). Without the listener, the app's signals bump the version.
+  shared (`CACHE_URL=redis://…`). The version is then named after the database snapshot the
+  listener read after the change: processes that have seen the same state agree on it whenever
+  the database is quiet, and never take one for another. It goes into story pages' ETags, which
+  any process may be asked to revalidate. Without the listener, the app's signals move it to a
+  value of this process's own.
 * A story's own page is kept under its **story's version** and the archive's **structure**
   instead: a change to other stories alone (a correction, a new headline) leaves it cached, which
   keeps the cache useful while editors are busy. Its links to other stories (the older and newer
@@ -36,6 +40,7 @@ import re
 import select
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -55,6 +60,7 @@ STRUCTURE_KEY = "archive-structure"  # story pages: moves at any change but to s
 NEXT_GO_LIVE_KEY = "archive-next-go-live"  # (version it was read for, datetime or None)
 ARCHIVE_CHANNEL = "archive_changed"  # notified by PostgreSQL on every committed change (migration 0010)
 STORIES_NOTICE = "stories "  # a notice naming the changed stories' slugs (migration 0011)
+GO_LIVE_MARK = "@"  # a version that moved at a go-live: "<version>@<its time>"
 BUMP_INTERVAL_SECONDS = 0.1  # a process's cached pages go stale at most this often
 STALE_WHILE_REVALIDATE_SECONDS = 60
 STALE_IF_ERROR_SECONDS = 86_400
@@ -63,7 +69,7 @@ logger = logging.getLogger(__name__)
 
 
 class ArchiveState(NamedTuple):
-    version: int  # what cached pages are kept under
+    version: str  # what cached pages are kept under, and story pages' ETags are made of
     structure: int  # what story pages are kept under, with their own story's version
     next_go_live: datetime | None  # when the next scheduled story goes live, if one is scheduled
 
@@ -73,19 +79,22 @@ def archive_state() -> ArchiveState:
     lists without a write to announce it, so the version also moves when the clock passes that
     time (read once per version: one query after each change)."""
     found = cache.get_many([VERSION_KEY, STRUCTURE_KEY, NEXT_GO_LIVE_KEY])
-    version = found.get(VERSION_KEY) or cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    # (str(): a number, from a process of the release before, in a cache shared with it)
+    version = str(found.get(VERSION_KEY) or cache.get_or_set(VERSION_KEY, _own_version(), timeout=None))
     structure = found.get(STRUCTURE_KEY) or cache.get_or_set(STRUCTURE_KEY, 1, timeout=None)
     checked_for, go_live = found.get(NEXT_GO_LIVE_KEY, (None, None))
     if checked_for != version:
         go_live = Article.objects.next_go_live()
         cache.set(NEXT_GO_LIVE_KEY, (version, go_live), timeout=None)
     if go_live is not None and go_live <= timezone.now():
-        _bump(VERSION_KEY)
+        # Every process that read this time moves to the same version.
+        base = version.split(GO_LIVE_MARK)[0]
+        cache.set(VERSION_KEY, f"{base}{GO_LIVE_MARK}{go_live.timestamp():.6f}", timeout=None)
         return archive_state()
     return ArchiveState(version, structure, go_live)
 
 
-def archive_version() -> int:
+def archive_version() -> str:
     return archive_state().version
 
 
@@ -110,15 +119,29 @@ def bump_archive_version() -> None:
         transaction.on_commit(_bump_all)
 
 
-def _bump_all() -> None:
-    _bump(VERSION_KEY)
+def _own_version() -> str:
+    """A version no other process and no other moment has: for the archive as this process first
+    sees it, and for changes it cannot name (its own signals, or made while it heard nothing)."""
+    return f"own-{uuid.uuid4().hex}"
+
+
+def _snapshot_version(snapshot: str) -> str:
+    """The version of the archive as a database snapshot (`pg_current_snapshot()`) shows it. Equal
+    snapshots show the same committed transactions, so processes that read theirs while no
+    transaction began or ended in between agree on it; after any change, no process can read the
+    snapshot of before."""
+    return "snapshot-" + hashlib.sha256(snapshot.encode()).hexdigest()[:32]
+
+
+def _bump_all(version: str = "") -> None:
+    cache.set(VERSION_KEY, version or _own_version(), timeout=None)
     _bump(STRUCTURE_KEY)
 
 
-def _bump_stories(slugs: set[str]) -> None:
+def _bump_stories(slugs: set[str], version: str) -> None:
     """A change to these stories only: their own pages, and every list, which may show them. Other
     stories' pages keep their links to them (neighbours, "More by") until they expire."""
-    _bump(VERSION_KEY)
+    cache.set(VERSION_KEY, version, timeout=None)
     for slug in slugs:
         try:
             cache.incr(_story_key(slug))
@@ -126,12 +149,13 @@ def _bump_stories(slugs: set[str]) -> None:
             cache.set(_story_key(slug), time.time_ns(), timeout=None)
 
 
-def _apply_notices(payloads: list[str]) -> None:
-    """What the archive's notices of one moment make stale (migrations 0010 and 0011)."""
+def _apply_notices(payloads: list[str], version: str) -> None:
+    """What the archive's notices of one moment make stale (migrations 0010 and 0011); `version`
+    is the archive's after them."""
     if any(not payload.startswith(STORIES_NOTICE) for payload in payloads):
-        _bump_all()
+        _bump_all(version)
     else:
-        _bump_stories({slug for payload in payloads for slug in payload.split()[1:]})
+        _bump_stories({slug for payload in payloads for slug in payload.split()[1:]}, version)
 
 
 def _story_key(slug: str) -> str:
@@ -152,8 +176,10 @@ class ArchiveChangeListener(threading.Thread):
     when only stories changed (migrations 0010, 0011); this thread waits for the notices on a
     connection of its own and makes stale what they touched (`_apply_notices`).
 
-    Changes made while it is not connected (the database restarting) are not heard, so it makes
-    every page stale whenever it (re)connects, and retries every `retry_seconds` until it does."""
+    Changes made while it is not connected (the database restarting) are not heard, so whenever it
+    (re)connects it makes every story page stale and takes the version of the snapshot it finds
+    (the lists' stay cached only if nothing at all happened meanwhile); it retries every
+    `retry_seconds` until it connects."""
 
     def __init__(
         self, alias: str = DEFAULT_DB_ALIAS, *, retry_seconds: float = 1.0, ping_seconds: float = 30.0
@@ -191,16 +217,19 @@ class ArchiveChangeListener(threading.Thread):
             link.autocommit = True
             with link.cursor() as cursor:
                 cursor.execute(f"LISTEN {ARCHIVE_CHANNEL}")
-            _bump_all()  # whatever changed while nobody was listening
+            # Whatever changed while nobody was listening. A change committed from here on is
+            # heard, even if this snapshot already shows it.
+            _bump_all(_version_now(link))
             self.listening.set()
             logger.info("archive change listener: listening on %r", ARCHIVE_CHANNEL)
             quiet_since = time.monotonic()
             while not self._stopping.is_set():
-                if select.select([link], [], [], 1.0)[0]:
+                # (notices that came with a query's answer are already taken from the socket)
+                if link.notifies or select.select([link], [], [], 1.0)[0]:
                     link.poll()  # raises if the connection is gone; takes every notice that came
-                    if link.notifies:
-                        _apply_notices([notice.payload for notice in link.notifies])
+                    if payloads := [notice.payload for notice in link.notifies]:
                         link.notifies.clear()
+                        _apply_notices(payloads, _version_now(link))
                         # A bump empties every cached page, and an import commits a page at a
                         # time: the notices of the next moment are taken together, in one bump.
                         self._stopping.wait(BUMP_INTERVAL_SECONDS)
@@ -211,6 +240,13 @@ class ArchiveChangeListener(threading.Thread):
                     quiet_since = time.monotonic()
         finally:
             link.close()
+
+
+def _version_now(link: Any) -> str:
+    """The archive's version, read on the listener's connection after the changes it heard."""
+    with link.cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text")
+        return _snapshot_version(cursor.fetchone()[0])
 
 
 _listener_lock = threading.Lock()

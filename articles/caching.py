@@ -46,6 +46,7 @@ from datetime import datetime
 from functools import wraps
 from typing import Any, NamedTuple, TypeVar
 
+import psycopg2
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -54,6 +55,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from articles.models import Article
+from newsroom.db_router import replica_aliases
 
 VERSION_KEY = "archive-version"  # every page: moves at any change
 STRUCTURE_KEY = "archive-structure"  # story pages: moves at any change but to stories themselves
@@ -62,6 +64,7 @@ ARCHIVE_CHANNEL = "archive_changed"  # notified by PostgreSQL on every committed
 STORIES_NOTICE = "stories "  # a notice naming the changed stories' slugs (migration 0011)
 GO_LIVE_MARK = "@"  # a version that moved at a go-live: "<version>@<its time>"
 BUMP_INTERVAL_SECONDS = 0.1  # a process's cached pages go stale at most this often
+REPLICA_CATCH_UP_SECONDS = 5.0  # the longest a change waits for the read replicas to show it
 STALE_WHILE_REVALIDATE_SECONDS = 60
 STALE_IF_ERROR_SECONDS = 86_400
 T = TypeVar("T")
@@ -179,7 +182,12 @@ class ArchiveChangeListener(threading.Thread):
     Changes made while it is not connected (the database restarting) are not heard, so whenever it
     (re)connects it makes every story page stale and takes the version of the snapshot it finds
     (the lists' stay cached only if nothing at all happened meanwhile); it retries every
-    `retry_seconds` until it connects."""
+    `retry_seconds` until it connects.
+
+    With read replicas (`DATABASE_REPLICA_URLS`), pages are read from them, and a notice comes
+    from the primary as the change commits, before a replica has replayed it: a page rendered
+    then would show the old story and be kept as current. So the pages go stale only once every
+    replica has replayed the change (`REPLICA_CATCH_UP_SECONDS` at most)."""
 
     def __init__(
         self, alias: str = DEFAULT_DB_ALIAS, *, retry_seconds: float = 1.0, ping_seconds: float = 30.0
@@ -188,6 +196,8 @@ class ArchiveChangeListener(threading.Thread):
         self.alias, self.retry_seconds, self.ping_seconds = alias, retry_seconds, ping_seconds
         self.listening = threading.Event()
         self._stopping = threading.Event()
+        self._replica_links: dict[str, Any] = {}
+        self._replica_failing: set[str] = set()  # warned of once, until it answers again
 
     def stop(self, wait: bool = True) -> None:
         self._stopping.set()
@@ -219,7 +229,7 @@ class ArchiveChangeListener(threading.Thread):
                 cursor.execute(f"LISTEN {ARCHIVE_CHANNEL}")
             # Whatever changed while nobody was listening. A change committed from here on is
             # heard, even if this snapshot already shows it.
-            _bump_all(_version_now(link))
+            _bump_all(self._state_once_replicated(link))
             self.listening.set()
             logger.info("archive change listener: listening on %r", ARCHIVE_CHANNEL)
             quiet_since = time.monotonic()
@@ -229,7 +239,7 @@ class ArchiveChangeListener(threading.Thread):
                     link.poll()  # raises if the connection is gone; takes every notice that came
                     if payloads := [notice.payload for notice in link.notifies]:
                         link.notifies.clear()
-                        _apply_notices(payloads, _version_now(link))
+                        _apply_notices(payloads, self._state_once_replicated(link))
                         # A bump empties every cached page, and an import commits a page at a
                         # time: the notices of the next moment are taken together, in one bump.
                         self._stopping.wait(BUMP_INTERVAL_SECONDS)
@@ -240,13 +250,50 @@ class ArchiveChangeListener(threading.Thread):
                     quiet_since = time.monotonic()
         finally:
             link.close()
+            for replica in self._replica_links.values():
+                replica.close()
+            self._replica_links.clear()
 
+    def _state_once_replicated(self, link: Any) -> str:
+        """The archive's version after the changes heard, returned once the replicas show them."""
+        with link.cursor() as cursor:
+            cursor.execute("SELECT pg_current_snapshot()::text, pg_current_wal_insert_lsn()::text")
+            snapshot, position = cursor.fetchone()
+        deadline = time.monotonic() + REPLICA_CATCH_UP_SECONDS
+        for alias in replica_aliases():
+            while not self._replayed(alias, position) and not self._stopping.is_set():
+                if time.monotonic() > deadline:
+                    logger.warning(
+                        "archive change listener: %s has not replayed the changes (WAL %s) after %s s; "
+                        "its pages may show them late",
+                        alias,
+                        position,
+                        REPLICA_CATCH_UP_SECONDS,
+                    )
+                    return _snapshot_version(snapshot)
+                self._stopping.wait(0.005)
+        return _snapshot_version(snapshot)
 
-def _version_now(link: Any) -> str:
-    """The archive's version, read on the listener's connection after the changes it heard."""
-    with link.cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text")
-        return _snapshot_version(cursor.fetchone()[0])
+    def _replayed(self, alias: str, position: str) -> bool:
+        """Whether the replica has replayed the primary's WAL up to `position`. A replica that is not
+        a streaming standby, or does not answer, cannot tell: it is not waited for."""
+        try:
+            if alias not in self._replica_links:
+                database = connections.create_connection(alias)
+                self._replica_links[alias] = database.get_new_connection(database.get_connection_params())
+                self._replica_links[alias].autocommit = True
+            with self._replica_links[alias].cursor() as cursor:
+                cursor.execute("SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, true)", [position])
+                replayed = cursor.fetchone()[0]
+        except psycopg2.Error as error:
+            if alias in self._replica_links:
+                self._replica_links.pop(alias).close()
+            if alias not in self._replica_failing:
+                logger.warning("archive change listener: %s: %s; not waiting for it", alias, error)
+                self._replica_failing.add(alias)
+            return True
+        self._replica_failing.discard(alias)
+        return replayed
 
 
 _listener_lock = threading.Lock()

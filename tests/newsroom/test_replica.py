@@ -77,15 +77,74 @@ print(alias, in_recovery, Section.objects.filter(slug="replicated").exists(), in
 """
 
 
-def test_reads_are_served_by_the_streaming_replica_and_writes_by_the_primary(primary_and_replica):
+@pytest.fixture(scope="module")
+def replicated_env(primary_and_replica) -> dict[str, str]:
+    """The environment of an app on the primary and its replica, migrated."""
     primary_url, replica_url = primary_and_replica
     env = {**os.environ, "DEBUG": "1", "DATABASE_URL": primary_url, "DATABASE_REPLICA_URLS": replica_url}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-v0", "-c", PROBE], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=True)  # fmt: skip
+    return env
+
+
+def shell(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "manage.py", "shell", "-v0", "-c", code], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True)  # fmt: skip
+
+
+def test_reads_are_served_by_the_streaming_replica_and_writes_by_the_primary(replicated_env):
+    result = shell(replicated_env, PROBE)
     # the read went to replica1, which is a hot standby, and saw the primary's write; inside a
     # transaction reads stay on the primary
     assert result.stdout.split() == ["replica1", "True", "True", "default"]
+
+
+LAGGING_PROBE = """
+import time
+from django.db import connections
+from articles import caching
+from articles.caching import ArchiveChangeListener, archive_version
+from articles.models import Section
+
+def replay(action):
+    with connections["replica1"].cursor() as cursor:
+        cursor.execute(f"SELECT pg_wal_replay_{action}()")
+
+def eventually(check, seconds=10):
+    deadline = time.monotonic() + seconds
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return check()
+
+listener = ArchiveChangeListener()
+listener.start()
+assert listener.listening.wait(10)
+before = archive_version()
+replay("pause")
+Section.objects.create(name="Lagging", slug="lagging")
+time.sleep(1)
+held, on_replica = archive_version() == before, Section.objects.filter(slug="lagging").exists()
+replay("resume")
+moved = eventually(lambda: archive_version() != before)
+print(held, on_replica, moved, Section.objects.filter(slug="lagging").exists())
+caching.REPLICA_CATCH_UP_SECONDS = 0.5
+replay("pause")
+before = archive_version()
+Section.objects.create(name="Lagging too", slug="lagging-too")
+print(eventually(lambda: archive_version() != before, 3))
+replay("resume")
+listener.stop()
+"""
+
+
+def test_pages_go_stale_once_the_replica_has_replayed_the_change_not_before(replicated_env):
+    """Pages are read from the replica: made stale while it still shows the old story, they would
+    be rendered again from it and kept as current."""
+    result = shell(replicated_env, LAGGING_PROBE)
+    # replay paused: the change committed and was announced, the replica does not show it, and
+    # the version waits; replay resumed: the version moves, the replica shows it
+    assert result.stdout.split() == ["True", "False", "True", "True", "True"]
+    # a replica lagging longer than REPLICA_CATCH_UP_SECONDS is not waited for, and said so
+    assert "replica1 has not replayed the changes" in result.stderr

@@ -7,7 +7,11 @@ PAGE_CACHE_SECONDS=300) on the bench archive, fills every worker's cache with an
 then changes the story's title with plain SQL on a connection of its own (no Django signal: as
 psql or another app server would) and reads the page without pause until no worker serves the
 old title any more. Reported per round: how many answers after the commit were stale, and how
-long after it the last one came. The title is put back after each round.
+long after it the last one came. The title is put back after each round, and the story saved
+--burst times more in a row, as an import or a busy desk does; then the ETag of one answer is sent
+back (If-None-Match) as many times, and the 304s counted: a browser's copy from one worker should
+be revalidated by any other, which holds only if all agree on the archive's version after the
+changes, however each worker heard them.
 
 With `ARCHIVE_CHANGE_LISTENER=0` in the environment the old title stays until the cache expires
 (the script gives up after --give-up seconds).
@@ -20,6 +24,7 @@ import os
 import signal
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -36,11 +41,27 @@ def title_of(url: str) -> str:
         return response.read().decode().split('<h1 class="story-headline">', 1)[1].split("<", 1)[0]
 
 
+def revalidations(url: str, requests: int) -> int:
+    """How many of `requests` revalidations of one answer's ETag (any worker may answer each) got a 304."""
+    with urllib.request.urlopen(BASE + url, timeout=5) as response:
+        etag = response.headers["ETag"]
+    not_modified = 0
+    for _ in range(requests):
+        try:
+            urllib.request.urlopen(
+                urllib.request.Request(BASE + url, headers={"If-None-Match": etag}), timeout=5
+            )
+        except urllib.error.HTTPError as answer:  # urllib raises for a 304
+            not_modified += answer.code == 304
+    return not_modified
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--give-up", type=float, default=10.0)
+    parser.add_argument("--burst", type=int, default=20)
     args = parser.parse_args()
     url = sample_urls()["article"]
     slug = url.strip("/").split("/")[-1]
@@ -71,7 +92,14 @@ def main() -> None:
             with writer.cursor() as cursor:
                 cursor.execute("UPDATE articles_article SET title = %s WHERE slug = %s", [original, slug])
             writer.commit()
+            for n in range(args.burst):  # 0-30 ms apart: workers take them in batches of their own
+                with writer.cursor() as cursor:
+                    cursor.execute("UPDATE articles_article SET title = title WHERE slug = %s", [slug])
+                writer.commit()
+                time.sleep(0.01 * (n % 4))
             time.sleep(0.5)
+            requests = 50 * args.workers
+            print(f"  then {revalidations(url, requests)} of {requests} revalidations answered 304")
     finally:
         writer.close()
         server.send_signal(signal.SIGTERM)

@@ -65,6 +65,7 @@ STORIES_NOTICE = "stories "  # a notice naming the changed stories' slugs (migra
 GO_LIVE_MARK = "@"  # a version that moved at a go-live: "<version>@<its time>"
 BUMP_INTERVAL_SECONDS = 0.1  # a process's cached pages go stale at most this often
 REPLICA_CATCH_UP_SECONDS = 5.0  # the longest a change waits for the read replicas to show it
+LISTENER_NAME = "newsroom archive listener"  # its connections' application_name
 STALE_WHILE_REVALIDATE_SECONDS = 60
 STALE_IF_ERROR_SECONDS = 86_400
 T = TypeVar("T")
@@ -221,10 +222,8 @@ class ArchiveChangeListener(threading.Thread):
             self._stopping.wait(self.retry_seconds)
 
     def _listen(self) -> None:
-        database = connections.create_connection(self.alias)
-        link = database.get_new_connection(database.get_connection_params())
+        link = _connect(self.alias)
         try:
-            link.autocommit = True
             with link.cursor() as cursor:
                 cursor.execute(f"LISTEN {ARCHIVE_CHANNEL}")
             # Whatever changed while nobody was listening. A change committed from here on is
@@ -279,9 +278,7 @@ class ArchiveChangeListener(threading.Thread):
         a streaming standby, or does not answer, cannot tell: it is not waited for."""
         try:
             if alias not in self._replica_links:
-                database = connections.create_connection(alias)
-                self._replica_links[alias] = database.get_new_connection(database.get_connection_params())
-                self._replica_links[alias].autocommit = True
+                self._replica_links[alias] = _connect(alias)
             with self._replica_links[alias].cursor() as cursor:
                 cursor.execute("SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, true)", [position])
                 replayed = cursor.fetchone()[0]
@@ -294,6 +291,18 @@ class ArchiveChangeListener(threading.Thread):
             return True
         self._replica_failing.discard(alias)
         return replayed
+
+
+def _connect(alias: str) -> Any:
+    """A connection of the listener's own, outside Django's per-thread ones, in autocommit (a
+    transaction left open would hold back the notices), named so that it can be told apart in
+    pg_stat_activity."""
+    database = connections.create_connection(alias)
+    link = database.get_new_connection(
+        {**database.get_connection_params(), "application_name": LISTENER_NAME}
+    )
+    link.autocommit = True
+    return link
 
 
 _listener_lock = threading.Lock()

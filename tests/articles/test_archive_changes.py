@@ -27,7 +27,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import caching
-from articles.caching import BUMP_INTERVAL_SECONDS, ArchiveChangeListener, archive_version
+from articles.caching import BUMP_INTERVAL_SECONDS, LISTENER_NAME, ArchiveChangeListener, archive_version
 from tests.factories import ArticleFactory, AuthorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -181,8 +181,9 @@ def test_the_listener_reconnects_and_makes_stale_what_changed_while_it_was_away(
         before = archive_version()
         with other_connection() as admin, admin.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "  # the listener's last statement:
-                "WHERE datname = current_database() AND query = 'SELECT pg_current_snapshot()::text'"
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND application_name = %s",
+                [LISTENER_NAME],
             )
             assert cursor.fetchone() == (True,)
         assert eventually(lambda: not listener.listening.is_set())

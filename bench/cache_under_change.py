@@ -2,14 +2,14 @@
 
     .venv/bin/python bench/cache_under_change.py [--every 10 2] [--seconds 30]
 
-For each interval: starts gunicorn as page_bench.py does (production settings, page cache on,
-the default per-process cache) on the bench archive, warms it for --seconds with readers' traffic
-(a random one of the 1,000 newest stories per request, page_bench's wrk script), then measures
-the same traffic for --seconds while another connection commits a change every `every` seconds,
-with plain SQL, as any editor's save or tool would: to one story (a correction: only its own page
-and the lists go stale) or to one author (a byline shows on many pages: every page goes stale, as
-every change did before migration 0011); and once with no changes. Reported: req/s, p50 and p99,
-and how many changes were made.
+For each interval: starts gunicorn as page_bench.py does (production settings, page cache on, the
+default per-process cache) on the bench archive, warms it with readers' traffic until the rate
+stops rising (a random one of the 1,000 newest stories per request: page_bench's wrk script and
+warm-up), then measures the same traffic for --seconds while another connection commits a change
+every `every` seconds, with plain SQL, as any editor's save or tool would: to one story (a
+correction: only its own page and the lists go stale) or to one author (a byline shows on many
+pages: every page goes stale, as every change did before migration 0011); and once with no changes.
+Reported: req/s, p50 and p99, and how many changes were made.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import psycopg2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.page_bench import database_params, newest_stories_script, start_server, wrk  # noqa: E402
+from bench.page_bench import database_params, newest_stories_script, start_server, warm, wrk  # noqa: E402
 
 CHANGES = {
     "a story": "UPDATE articles_article SET title = title WHERE id = (SELECT max(id) FROM articles_article)",
@@ -50,7 +50,7 @@ def measure(change: str, every: float, seconds: int, params: dict, script: Path)
             writer.close()
 
     try:
-        wrk("/", seconds, script=script)  # every process fills its cache
+        warm(script)  # every process fills its cache
         editor = threading.Thread(target=edit)
         if every:
             editor.start()

@@ -2,9 +2,9 @@
 
 PostgreSQL notifies `archive_changed` when a change commits, naming the stories when only stories
 changed (migrations 0010, 0011), and each process's `ArchiveChangeListener` makes stale what the
-change touched. These tests write with plain SQL on
-connections of their own (no Django signal can fire), and run gunicorn with several workers, each
-with its own page cache (`locmem://`, the default).
+change touched. These tests write with plain SQL on connections of their own (no Django signal can
+fire), and run gunicorn with several workers, each with its own page cache (`locmem://`, the
+default).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -299,16 +300,15 @@ def test_a_correction_reaches_the_cached_page_of_every_app_process(gunicorn):
     assert eventually(lambda: _titles(url, 30) == {"Corrected headline"}, 5)
 
 
-def _etags(url: str, requests: int, **headers: str) -> dict[str, int]:
-    """How many of `requests` requests (any worker may answer each) got each ETag, and status."""
-    seen: dict[str, int] = {}
+def _etags(url: str, requests: int, **headers: str) -> Counter[str]:
+    """How many of `requests` requests (any worker may answer each) got each status and ETag."""
+    seen: Counter[str] = Counter()
     for _ in range(requests):
         try:
             with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5) as response:
-                key = f"{response.status} {response.headers['ETag']}"
+                seen[f"{response.status} {response.headers['ETag']}"] += 1
         except urllib.error.HTTPError as response:  # urllib raises for a 304
-            key = f"{response.code} {response.headers['ETag']}"
-        seen[key] = seen.get(key, 0) + 1
+            seen[f"{response.code} {response.headers['ETag']}"] += 1
     return seen
 
 

@@ -11,10 +11,10 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connections, models
 from django.db.models import F, Func, IntegerField, Q
 from django.db.models.functions import RowNumber, Upper
-from django.urls import reverse
 from django.utils import timezone
 
 from authors.models import Author
+from newsroom.links import section_url, story_url
 from newsroom.uploads import validate_image_upload
 
 WORDS_PER_MINUTE = 230
@@ -23,7 +23,6 @@ PHRASE_PAIRS_FIELD = ArrayField(IntegerField())  # what `articles_phrase_pairs` 
 SEARCH_COLUMNS = ("search_vector", "search_vector_head", "search_filters")
 # An author's stories in listing order (newest first, undated last), by the byline's copies of
 # the story's date: the order of `author_listing_idx`.
-LINK_LISTING_ORDER = (F("article_published_at").desc(nulls_last=True), F("article_id").desc())
 AUTHOR_LISTING_ORDER = (
     F("author_links__article_published_at").desc(nulls_last=True),
     F("author_links__article_id").desc(),
@@ -43,7 +42,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("section_detail", kwargs={"slug": self.slug})
+        return section_url(self.slug)
 
 
 class Image(models.Model):
@@ -100,15 +99,6 @@ def byline_prefetch() -> models.Prefetch:
     return models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("author"))
 
 
-def detail_prefetches() -> list[models.Prefetch]:
-    """What an article page shows beside the story: the ordered byline and the teasers (with their
-    images and target stories), one query each."""
-    teasers = RelatedLink.objects.select_related("image", "target").defer(
-        "target__body", *(f"target__{column}" for column in SEARCH_COLUMNS)
-    )
-    return [byline_prefetch(), models.Prefetch("teasers", queryset=teasers)]
-
-
 def public_q(status: str = "status", published_at: str = "published_at") -> Q:
     """The one gate for what readers see: published status, and not scheduled for later. Every
     public view, feed, sitemap and search goes through it, as `Article.objects.published()` or,
@@ -143,40 +133,8 @@ class ArticleQuerySet(models.QuerySet):
             "title", "slug", "published_at", "section__name", "section__slug"
         )
 
-    def for_detail(self) -> ArticleQuerySet:
-        """An article page's story with its byline and teasers: three queries whatever their number."""
-        return self.story_row().prefetch_related(*detail_prefetches())
-
-    def story_row(self) -> ArticleQuerySet:
-        """The story's own row with its section and hero image, in one query; `detail_prefetches()`
-        adds the byline and teasers (the article page fetches the row first for its ETag)."""
-        return self.select_related("section", "hero_image").defer(*SEARCH_COLUMNS)
-
     def undated(self) -> ArticleQuerySet:
         return self.filter(published_at__isnull=True)
-
-    # The two neighbours below bound the date by a plain range that starts at the story, so
-    # PostgreSQL begins its walk of a listing index there. An OR of the listing order's cases
-    # (older date, same date and lower id, undated) cannot bound a scan: it walked the section
-    # from its newest story, 31 ms for a 2016 story among 70,000 at 1M stories. The undated
-    # stories, last in the order, are read only when no dated story is left.
-
-    def older_neighbour(self, article: Article) -> Article | None:
-        """The story just after `article` in listing order (newest first, undated last, then by id)."""
-        when = article.published_at
-        if when is None:
-            return self.filter(published_at__isnull=True, id__lt=article.id).first()
-        older = self.filter(published_at__lte=when).exclude(published_at=when, id__gte=article.id)
-        return older.first() or self.undated().first()
-
-    def newer_neighbour(self, article: Article) -> Article | None:
-        """The story just before `article` in listing order."""
-        when = article.published_at
-        if when is None:
-            newer = self.filter(published_at__isnull=True, id__gt=article.id).reverse().first()
-            return newer or self.filter(published_at__isnull=False).reverse().first()
-        newer = self.filter(published_at__gte=when).exclude(published_at=when, id__lte=article.id)
-        return newer.reverse().first()
 
     def top_per_section(self, per_section: int = 3, recent: int = 400) -> ArticleQuerySet:
         """The newest `per_section` stories of each section, among the `recent` newest stories: one
@@ -371,11 +329,11 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("article_detail", kwargs={"slug": self.slug})
+        return story_url(self.slug)
 
     @property
     def paragraphs(self) -> list[str]:
-        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+        return paragraphs(self.body)
 
     @property
     def is_public(self) -> bool:
@@ -384,8 +342,7 @@ class Article(models.Model):
         )
 
     def compute_reading_minutes(self) -> int:
-        words = len(self.body.split())
-        return max(1, round(words / WORDS_PER_MINUTE)) if words else 0
+        return reading_minutes(self.body)
 
     def refresh_byline(self) -> None:
         """Recompute the denormalised byline from the ordered authors and save it if it changed."""
@@ -393,6 +350,17 @@ class Article(models.Model):
         if byline != self.byline:
             self.byline = byline
             self.save(update_fields=["byline", "updated_at"])
+
+
+def paragraphs(body: str) -> list[str]:
+    """A story's paragraphs: its body is plain text with a blank line between them."""
+    return [p.strip() for p in body.split("\n\n") if p.strip()]
+
+
+def reading_minutes(body: str) -> int:
+    """Minutes to read `body` at WORDS_PER_MINUTE; at least one for any text."""
+    words = len(body.split())
+    return max(1, round(words / WORDS_PER_MINUTE)) if words else 0
 
 
 def format_byline(names: list[str]) -> str:
@@ -406,28 +374,6 @@ class ArticleAuthorQuerySet(models.QuerySet):
     def public(self) -> ArticleAuthorQuerySet:
         """Bylines of public stories, by the story's status and date as copied onto the byline."""
         return self.filter(public_q("article_status", "article_published_at"))
-
-    def more_by(
-        self, authors: list[Author], exclude: Article, per_author: int = 3
-    ) -> dict[int, list[Article]]:
-        """The newest `per_author` public stories of each author other than `exclude`, as
-        {author id: [article, …]} with what a "More by" link shows (title, URL, date): one query,
-        each author's part a short walk of `author_listing_idx` (LIMIT per author), so a
-        prolific author costs no more than a new one."""
-        grouped: dict[int, list[Article]] = {author.pk: [] for author in authors}
-        parts = [
-            self.public()
-            .filter(author=author)
-            .exclude(article=exclude)
-            .select_related("article")
-            .only("author_id", "article__title", "article__slug", "article__published_at")
-            .order_by(*LINK_LISTING_ORDER)[:per_author]
-            for author in authors
-        ]
-        if parts:
-            for link in parts[0].union(*parts[1:], all=True):
-                grouped[link.author_id].append(link.article)
-        return grouped
 
 
 def filter_lexeme(kind: str, value: int) -> str:

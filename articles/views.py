@@ -27,10 +27,13 @@ from django.views.defaults import page_not_found
 from django.views.generic import DetailView, ListView
 from django.views.generic import dates as date_views
 
+from articles import page_queries
 from articles.caching import archive_version, mark_not_found, mark_public
-from articles.models import Article, ArticleAuthor, Section, byline_prefetch, detail_prefetches
+from articles.models import Article, ArticleAuthor, Section, byline_prefetch, paragraphs, reading_minutes
+from articles.page_queries import Row
 from articles.pagination import BoundedPaginator
-from authors.models import Author
+from authors.models import Author, initials
+from newsroom.links import section_url, story_url
 
 PAGE_SIZE = 20
 NOT_FOUND_SECONDS = 60
@@ -109,6 +112,7 @@ class HomeView(ReaderPageMixin, ListView):
             top = Article.objects.published().for_headlines().top_per_section()
             context.update(
                 lead=stories[0] if stories else None,
+                lead_authors=[link.author for link in stories[0].author_links.all()] if stories else [],
                 top_stories=stories[1:HOME_TOP_STORIES],
                 latest=stories[HOME_TOP_STORIES:],
                 section_blocks=[
@@ -122,26 +126,27 @@ class HomeView(ReaderPageMixin, ListView):
         return {"title": settings.SITE_NAME if number == 1 else f"More stories, page {number}"}
 
 
-def _public_story(request: HttpRequest, slug: str) -> Article | None:
-    """The public story at `slug`, fetched once per request and shared by the ETag, Last-Modified
-    and the page."""
-    if not hasattr(request, "_public_story"):
-        request._public_story = Article.objects.published().story_row().filter(slug=slug).first()
-    return request._public_story
+def _story(request: HttpRequest, slug: str) -> Row | None:
+    """The story page's row (`page_queries.story_page`): staff also get drafts and scheduled
+    stories, as a preview. Fetched once per request, and shared by the ETag, Last-Modified and the
+    page."""
+    if not hasattr(request, "_story"):
+        request._story = page_queries.story_page(slug, preview=request.user.is_staff)
+    return request._story
 
 
 def _article_last_modified(request: HttpRequest, slug: str) -> datetime | None:
     """Last-Modified of a public story; none for a preview, which is never cached.
 
     A revalidation (If-None-Match / If-Modified-Since) usually ends in a 304, so it reads only the
-    story's `updated_at`; any other request reads the whole row once, for the page as well."""
+    story's `updated_at`; any other request reads the whole page once, for the page as well."""
     if not hasattr(request, "_story_updated_at"):
         if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
             updated = Article.objects.published().filter(slug=slug).values_list("updated_at", flat=True)
             request._story_updated_at = updated.first()
         else:
-            story = _public_story(request, slug)
-            request._story_updated_at = story.updated_at if story else None
+            story = _story(request, slug)
+            request._story_updated_at = story.updated_at if story and story.is_public else None
     return request._story_updated_at
 
 
@@ -158,65 +163,52 @@ def _article_etag(request: HttpRequest, slug: str) -> str | None:
     condition(etag_func=_article_etag, last_modified_func=_article_last_modified), name="dispatch"
 )
 class ArticleDetailView(ReaderPageMixin, DetailView):
+    """A story with its byline, author boxes, teasers and section neighbours: one prepared
+    statement (`page_queries.story_page`) rendered by Jinja2, so that the page is fast uncached."""
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
-    def get_object(self, queryset: QuerySet | None = None) -> Article:
-        slug = self.kwargs["slug"]
-        article = _public_story(self.request, slug)
-        if article is None and self.request.user.is_staff:
-            # Staff preview: drafts and scheduled stories, at their own URL.
-            article = Article.objects.story_row().filter(slug=slug).first()
-        if article is None:
+    def get_object(self, queryset: QuerySet | None = None) -> Row:
+        story = _story(self.request, self.kwargs["slug"])
+        if story is None:
             raise Http404("No such story")
-        prefetch_related_objects([article], *detail_prefetches())
-        return article
+        return story
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        article: Article = self.object
-        authors = [link.author for link in article.author_links.all()]
-        more = ArticleAuthor.objects.more_by(authors, exclude=article)
+        story: Row = self.object
+        for author in story.authors:
+            author.initials = initials(author.name)
         return super().get_context_data(
-            authors=authors,
-            teasers=article.teasers.all(),
-            more_by_author=[(author, more.get(author.pk, [])) for author in authors],
-            preview=not article.is_public,
-            **self._neighbours(article),
+            authors=story.authors,
+            teasers=story.teasers,
+            more_by_author=[(author, author.more) for author in story.authors],
+            paragraphs=paragraphs(story.body),
+            reading_minutes=story.reading_minutes or reading_minutes(story.body),
+            preview=not story.is_public,
+            older=story.older,
+            newer=story.newer,
             **kwargs,
         )
 
-    def _neighbours(self, article: Article) -> dict[str, Article | None]:
-        """The previous (older) and next (newer) stories in the same section."""
-        if article.section_id is None:
-            return {"older": None, "newer": None}
-        same_section = (
-            Article.objects.published()
-            .filter(section_id=article.section_id)
-            .only("slug", "title", "published_at")
-        )
-        return {
-            "older": same_section.older_neighbour(article),
-            "newer": same_section.newer_neighbour(article),
-        }
-
     def get_meta(self) -> dict[str, Any]:
-        article: Article = self.object
+        story: Row = self.object
         crumbs, feeds = [("Home", reverse("home"))], []
-        if section := article.section:
-            crumbs.append((section.name, section.get_absolute_url()))
+        if section := story.section:
+            crumbs.append((section.name, section_url(section.slug)))
             feeds.append(_feed(f"{section.name} stories", "section_feed", slug=section.slug))
         return {
-            "title": article.title,
+            "title": story.title,
             # Only the dek: a made-up description would come back as a dek when the importer re-reads
             # this page (its contract). Search engines write their own snippet from the body.
-            "description": _describe(article.summary),
-            "social_description": _describe(article.summary or " ".join(article.paragraphs[:1])),
+            "description": _describe(story.summary),
+            "social_description": _describe(story.summary or " ".join(paragraphs(story.body)[:1])),
             "og_type": "article",
-            "image": article.hero_image,
-            "noindex": not article.is_public,
+            "image": story.hero_image,
+            "noindex": not story.is_public,
             "feeds": feeds,
-            "breadcrumbs": [*crumbs, (article.title, article.get_absolute_url())],
-            "canonical": article.canonical_url or self.canonical_url(None),
+            "breadcrumbs": [*crumbs, (story.title, story_url(story.slug))],
+            "canonical": story.canonical_url or self.canonical_url(None),
         }
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
@@ -382,7 +374,11 @@ class ArchiveIndexView(DateArchivePage, date_views.ArchiveIndexView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         undated = Article.objects.published().undated().count()
-        return super().get_context_data(undated_count=undated, **kwargs)
+        context = super().get_context_data(undated_count=undated, **kwargs)
+        context["years"] = [
+            (year, list(months)) for year, months in groupby(context["date_list"], lambda month: month.year)
+        ]
+        return context
 
     def get_meta(self) -> dict[str, Any]:
         return {

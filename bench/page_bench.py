@@ -213,6 +213,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--record", action="store_true", help="append the tables to bench/RESULTS.md")
+    parser.add_argument(
+        "--mode", choices=["both", "on", "off"], default="both", help="page cache on, off or both"
+    )
     args = parser.parse_args()
     urls = sample_urls()
     lines = [
@@ -221,7 +224,10 @@ def main() -> None:
         f"against gunicorn on {os.cpu_count()} cores (wrk shares them); URLs: {urls}"
     ]
     newest = newest_stories_script()
-    for mode, seconds in (("page cache on", 300), ("page cache off", 0)):
+    modes = {"page cache on": 300, "page cache off": 0}
+    for mode, seconds in modes.items():
+        if args.mode != "both" and mode != f"page cache {args.mode}":
+            continue
         lines += report(mode, run_mode(seconds, urls, args.seconds, newest))
     print("\n".join(lines))
     if args.record:

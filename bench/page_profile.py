@@ -76,17 +76,23 @@ def main() -> None:
 
     django.setup()
     from django.db import connection
-    from django.template.backends.django import Template
+    from django.template.backends import django as django_templates
+    from django.template.backends import jinja2 as jinja2_templates
     from django.test import Client
 
     clock = Clock()
-    original_render = Template.render
 
-    def timed_render(self: Template, *a: Any, **kw: Any) -> str:
-        with clock.rendering():
-            return original_render(self, *a, **kw)
+    def time_rendering(template_class: type) -> None:
+        original_render = template_class.render
 
-    Template.render = timed_render  # type: ignore[method-assign]
+        def timed_render(self: Any, *a: Any, **kw: Any) -> str:
+            with clock.rendering():
+                return original_render(self, *a, **kw)
+
+        template_class.render = timed_render
+
+    time_rendering(django_templates.Template)  # the admin's, and any app's own
+    time_rendering(jinja2_templates.Template)  # the reader pages'
     client = Client()
     print(f"{args.requests} requests per page, load average {os.getloadavg()[0]:.2f}")
     print("| page | ms/request | queries | database ms | templates ms | rest ms (middleware, view, ORM) |")

@@ -82,17 +82,24 @@ MIDDLEWARE = [
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
+# The reader pages' templates (templates/) are Jinja2's, for speed (newsroom/jinja2.py); the
+# admin's are Django's own.
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "newsroom.jinja2.environment"},
+    },
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "newsroom.context_processors.site",
             ],
         },
     },
@@ -143,6 +150,9 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # stale (articles.caching.ArchiveChangeListener); it needs a session connection. Off (behind
 # PgBouncer's transaction pooling), the app's signals make every page stale at each save instead.
 ARCHIVE_CHANGE_LISTENER = env_bool("ARCHIVE_CHANGE_LISTENER", True)
+# The busiest pages' statements are prepared once per connection (articles/page_queries.py); off
+# behind PgBouncer's transaction pooling, which cannot keep them from one transaction to the next.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 # How long a search's count and facets stay in the cache, so that turning its pages does not count
 # its matches again (0: always count). Stale as soon as the archive changes, like pages.
 SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "60"))

@@ -7,8 +7,6 @@ author listings always agree with the one gate, `Article.objects.published()`.""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor
@@ -89,33 +87,6 @@ def test_a_scheduled_story_joins_its_authors_listing_when_its_time_comes(monkeyp
     later = timezone.now() + timedelta(hours=2)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert list(Article.objects.published().by_author(author)) == [story]
-
-
-def test_more_by_is_each_authors_newest_other_stories_in_one_query():
-    first, second, quiet = AuthorFactory(), AuthorFactory(), AuthorFactory()
-    now = timezone.now()
-    for days in range(6):
-        ArticleFactory(published_at=now - timedelta(days=days), authors=[first])
-    ArticleFactory(published_at=None, authors=[second])
-    ArticleFactory(status="draft", authors=[second])
-    story = ArticleFactory(published_at=now - timedelta(hours=1), authors=[first, second, quiet])
-
-    with CaptureQueriesContext(connection) as queries:
-        more = ArticleAuthor.objects.more_by([first, second, quiet], exclude=story)
-
-    assert len(queries) == 1
-    expected = {
-        author.pk: [pk for pk in reference(author) if pk != story.pk][:3] for author in (first, second, quiet)
-    }
-    assert {pk: [article.pk for article in articles] for pk, articles in more.items()} == expected
-    assert [len(more[author.pk]) for author in (first, second, quiet)] == [3, 1, 0]
-
-
-def test_more_by_without_authors_runs_no_query():
-    story = ArticleFactory()
-    with CaptureQueriesContext(connection) as queries:
-        assert ArticleAuthor.objects.more_by([], exclude=story) == {}
-    assert len(queries) == 0
 
 
 def test_the_author_pages_count_is_the_authors_public_stories(client):

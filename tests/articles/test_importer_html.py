@@ -28,7 +28,7 @@ ALL_MISSING = ["no title found", "no author found", "no publication date", "no b
 
 
 # --- a test-only renderer shaped like the archive's article page --------------------------------------
-# It mirrors templates/articles/article_detail.html, base.html and articles/templatetags/seo.py: the
+# It mirrors templates/articles/article_detail.html, base.html and articles/seo.py: the
 # story in <article class="story">, the related teasers in an <aside> after it, JSON-LD escaped the
 # way json_script escapes it. Where the template drops something (decorative teaser thumbnails, a
 # "0 min read"), `expected_after_round_trip` says so.

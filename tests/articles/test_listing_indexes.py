@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor
+from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,16 +51,6 @@ def test_author_listing_walks_the_author_index_in_order(archive):
     explained = plan(Article.objects.published().for_listing().by_author(author)[:20])
     assert "author_listing_idx" in explained and "Sort" not in explained
     assert "article_listing_idx" not in explained  # no walk of the whole archive
-
-
-def test_more_by_walks_the_author_index_once_per_author(archive):
-    _, author = archive
-    other = AuthorFactory()
-    story = ArticleFactory(authors=[other])
-    with CaptureQueriesContext(connection) as queries:
-        ArticleAuthor.objects.more_by([author, other], exclude=story)
-    explained = explain(queries[0]["sql"])
-    assert explained.count("author_listing_idx") == 2 and "Sort" not in explained
 
 
 def test_the_author_pages_count_reads_the_author_index_alone(client, archive):
@@ -106,23 +96,6 @@ def test_the_body_vector_keeps_detailed_statistics():
             " AND attname IN ('search_vector', 'search_vector_head') ORDER BY attname"
         )
         assert cursor.fetchall() == [("search_vector", 1000), ("search_vector_head", 100)]
-
-
-def test_an_articles_neighbours_start_their_walk_at_the_story(client):
-    """The older and newer stories in its section: the index scan is bounded by the story's date
-    (an OR of the listing order's cases made PostgreSQL walk the section from its newest story)."""
-    section = SectionFactory()
-    stories = ArticleFactory.create_batch(5, section=section)
-    middle = sorted(stories, key=lambda story: story.published_at)[2]
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(middle.get_absolute_url()).status_code == 200
-    neighbours = [query["sql"] for query in queries if f'"section_id" = {section.pk}' in query["sql"]]
-    assert len(neighbours) == 2
-    for sql in neighbours:
-        explained = explain(sql)
-        assert "article_section_listing_idx" in explained and "Sort" not in explained
-        condition = next(line for line in explained.splitlines() if "Index Cond" in line)
-        assert "published_at" in condition
 
 
 @pytest.mark.parametrize("path", ["%Y", "%Y/%m", "%Y/%m/%d"])

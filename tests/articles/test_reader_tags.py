@@ -11,8 +11,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import override as override_language
 
+from articles.markup import DATE_UNKNOWN, dateline, story_meta
 from articles.models import Article
-from articles.templatetags.reader import DATE_UNKNOWN, dateline, story_meta
 
 MOMENTS = [
     datetime(2024, 1, 1, 0, 0, tzinfo=UTC),

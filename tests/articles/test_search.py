@@ -429,8 +429,8 @@ def test_pages_cut_from_the_census_follow_the_same_order(headlines, monkeypatch,
 def test_a_hit_prints_its_date_as_the_date_filter_would(zone):
     from django.template.defaultfilters import date as date_filter
 
+    from articles.markup import search_hit
     from articles.search import Hit
-    from articles.templatetags.search_results import search_hit
 
     with timezone.override(zone):
         for when in (at(2024, 9, 1), at(2001, 3, 31), timezone.make_aware(datetime(2020, 1, 1, 2, 30))):
@@ -440,8 +440,8 @@ def test_a_hit_prints_its_date_as_the_date_filter_would(zone):
 
 
 def test_a_hit_escapes_what_the_archive_holds():
+    from articles.markup import search_hit
     from articles.search import Hit
-    from articles.templatetags.search_results import search_hit
 
     story = Article(title="<b>Bold</b> move", slug="t", byline="Ann & <i>Bo</i>", summary="<script>")
     html = search_hit(Hit(story))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -593,26 +592,3 @@ def test_listing_pagination_is_bounded_and_points_deeper_readers_to_the_archive(
     last = client.get("/", {"page": 2}).content.decode()
     assert "Page 2 of 2+" in last and 'href="/archive/">Older stories by date' in last
     assert client.get("/", {"page": 3}).status_code == 404
-
-
-def test_neighbours_follow_the_section_listing_exactly():
-    """Every public story's neighbours are the stories beside it in the section's listing: ties on
-    the date broken by id, undated stories last, drafts, scheduled stories and other sections
-    skipped."""
-    section, other = SectionFactory(), SectionFactory()
-    now = timezone.now()
-    tie = now - timedelta(days=3)
-    for published_at in (now - timedelta(days=1), tie, tie, tie, now - timedelta(days=9), None, None):
-        ArticleFactory(section=section, published_at=published_at)
-    ArticleFactory(section=section, status=Article.Status.DRAFT, published_at=tie)
-    ArticleFactory(section=section, published_at=now + timedelta(days=1))  # scheduled
-    ArticleFactory(section=other, published_at=tie)
-
-    same_section = Article.objects.published().filter(section=section)
-    listing = list(same_section)
-    assert len(listing) == 7
-    for position, story in enumerate(listing):
-        newer = listing[position - 1] if position else None
-        older = listing[position + 1] if position + 1 < len(listing) else None
-        assert same_section.older_neighbour(story) == older, position
-        assert same_section.newer_neighbour(story) == newer, position

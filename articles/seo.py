@@ -10,7 +10,6 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
@@ -20,8 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Image
 from authors.models import Author
-
-register = template.Library()
+from newsroom.links import author_url, media_url, story_url
 
 SCHEMA = "https://schema.org"
 _JSON_SCRIPT_ESCAPES = {
@@ -33,30 +31,22 @@ _JSON_SCRIPT_ESCAPES = {
 }
 
 
-@register.filter
 def json_ld(data: dict[str, Any]) -> SafeString:
     """A `<script type="application/ld+json">` element that no value can break out of."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
-@register.simple_tag(takes_context=True)
-def absolute_uri(context: template.Context, location: str) -> str:
-    request: HttpRequest | None = context.get("request")
-    return request.build_absolute_uri(location) if request is not None else location
-
-
 def image_url(image: Image | None) -> str:
     """The picture's address: our uploaded file, else where the original page had it, else ""."""
     if image is None:
         return ""
-    return image.file.url if image.file else image.source_url
+    return media_url(image.file) or image.source_url
 
 
-@register.simple_tag(takes_context=True)
-def image_absolute_url(context: template.Context, image: Image | None) -> str:
+def image_absolute_url(request: HttpRequest, image: Image | None) -> str:
     url = image_url(image)
-    return absolute_uri(context, url) if url else ""
+    return request.build_absolute_uri(url) if url else ""
 
 
 def author_node(author: Author, absolute: Callable[[str], str], *, with_image: bool = False) -> dict:
@@ -69,9 +59,9 @@ def author_node(author: Author, absolute: Callable[[str], str], *, with_image: b
         node["jobTitle"] = author.role
     if author.bio:
         node["description"] = author.bio
-    node["url"] = absolute(author.get_absolute_url())
+    node["url"] = absolute(author_url(author.slug))
     if with_image and author.avatar:
-        node["image"] = absolute(author.avatar.url)
+        node["image"] = absolute(media_url(author.avatar))
     return node
 
 
@@ -92,11 +82,12 @@ def image_node(image: Image, absolute: Callable[[str], str]) -> dict:
     return node
 
 
-@register.simple_tag(takes_context=True)
-def article_json_ld(context: template.Context, article: Article, authors: Iterable[Author]) -> SafeString:
-    """NewsArticle: dates only when known (never invented), the byline, the hero image, the page."""
-    absolute = context["request"].build_absolute_uri
-    page = context["meta"]["canonical"]
+def article_json_ld(
+    request: HttpRequest, article: Article, authors: Iterable[Author], page: str
+) -> SafeString:
+    """NewsArticle at `page` (its canonical URL): dates only when known (never invented), the
+    byline, the hero image."""
+    absolute = request.build_absolute_uri
     data: dict[str, Any] = {"@context": SCHEMA, "@type": "NewsArticle", "headline": article.title}
     if article.summary:
         data["description"] = article.summary
@@ -111,20 +102,18 @@ def article_json_ld(context: template.Context, article: Article, authors: Iterab
     data.update(
         publisher=publisher_node(absolute),
         mainEntityOfPage={"@type": "WebPage", "@id": page},
-        url=absolute(article.get_absolute_url()),
+        url=absolute(story_url(article.slug)),
     )
     return json_ld(data)
 
 
-@register.simple_tag(takes_context=True)
-def author_json_ld(context: template.Context, author: Author) -> SafeString:
-    absolute = context["request"].build_absolute_uri
+def author_json_ld(request: HttpRequest, author: Author) -> SafeString:
+    absolute = request.build_absolute_uri
     return json_ld({"@context": SCHEMA, **author_node(author, absolute, with_image=True)})
 
 
-@register.simple_tag(takes_context=True)
-def breadcrumb_json_ld(context: template.Context, crumbs: list[tuple[str, str]]) -> SafeString:
-    absolute = context["request"].build_absolute_uri
+def breadcrumb_json_ld(request: HttpRequest, crumbs: list[tuple[str, str]]) -> SafeString:
+    absolute = request.build_absolute_uri
     items = [
         {"@type": "ListItem", "position": position, "name": name, "item": absolute(url)}
         for position, (name, url) in enumerate(crumbs, start=1)
@@ -132,9 +121,8 @@ def breadcrumb_json_ld(context: template.Context, crumbs: list[tuple[str, str]])
     return json_ld({"@context": SCHEMA, "@type": "BreadcrumbList", "itemListElement": items})
 
 
-@register.simple_tag(takes_context=True)
-def website_json_ld(context: template.Context) -> SafeString:
-    absolute = context["request"].build_absolute_uri
+def website_json_ld(request: HttpRequest) -> SafeString:
+    absolute = request.build_absolute_uri
     return json_ld(
         {
             "@context": SCHEMA,

@@ -1,0 +1,91 @@
+"""Markup that reader pages repeat for every story of a list, written as Python: a teaser's date and
+meta line, a search hit, a facet's links. The home page shows 60 datelines; as template code they
+were half of its rendering time. Escaping is `format_html`'s, as in the templates (tested against
+it in tests/articles/test_reader_tags.py).
+
+Each function takes a story as a model instance or as a row (`articles.page_queries.Row`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.dates import MONTHS, MONTHS_AP
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.caching import archive_cached
+from articles.models import Article, Section
+
+NAV_SECTIONS = 8
+NAV_CACHE_SECONDS = 3600  # a bound only: any change, and any scheduled story going live, redo it
+
+DATE_UNKNOWN = mark_safe('<span class="date-unknown">Date unknown</span>')
+
+
+def section_links() -> list[tuple[str, str]]:
+    """The masthead's section links, (name, URL) of the first NAV_SECTIONS sections with at least
+    one public story. Every page shows them, so the list is cached until the archive changes (one
+    query then; 0.7 ms of database time and as much of Python per page otherwise)."""
+    return archive_cached("section-nav", _section_links, NAV_CACHE_SECONDS)
+
+
+def _section_links() -> list[tuple[str, str]]:
+    has_stories = Exists(Article.objects.published().filter(section=OuterRef("pk")))
+    sections = Section.objects.filter(has_stories).only("name", "slug")[:NAV_SECTIONS]
+    return [(section.name, section.get_absolute_url()) for section in sections]
+
+
+def dateline(when: datetime | None) -> SafeString:
+    """A story's date as <time>, or "Date unknown": archived pages often carry none, and we never
+    invent one."""
+    if when is None:
+        return DATE_UNKNOWN
+    local = timezone.localtime(when)
+    # What date_format(local, "c") and "F j, Y" give, at a quarter of their cost.
+    month = escape(MONTHS[local.month])
+    return mark_safe(f'<time datetime="{local.isoformat()}">{month} {local.day}, {local.year:04d}</time>')
+
+
+def story_meta(story: Any) -> SafeString:
+    """The line under a teaser: byline · date · read time."""
+    # f-strings with escape() rather than format_html: the same markup at a third of the cost.
+    byline = f'<span class="story-byline-text">{escape(story.byline)}</span> · ' if story.byline else ""
+    minutes = f" · {int(story.reading_minutes)} min read" if story.reading_minutes else ""
+    return mark_safe(f'<p class="story-meta">{byline}{dateline(story.published_at)}{minutes}</p>')
+
+
+def search_hit(hit: Any) -> SafeString:
+    """A search result's <li>: the headline linking into the story, section · date · byline, the
+    highlighted snippet (or the summary when the words are only in the body beyond the snippet's
+    window). One call per hit: as template loops over their fields, hits and facets were ~40% of a
+    results page's rendering."""
+    article = hit.article
+    meta = [conditional_escape(article.section.name)] if article.section else []
+    if article.published_at is None:
+        meta.append("Date unknown")
+    else:
+        local = timezone.localtime(article.published_at)
+        when = f"{MONTHS_AP[local.month]} {local.day}, {local.year}"  # the `date:"N j, Y"` filter's text
+        meta.append(format_html('<time datetime="{}">{}</time>', local.isoformat(), when))
+    if article.byline:
+        meta.append(conditional_escape(article.byline))
+    text = hit.snippet or article.summary
+    return format_html(
+        '<li class="search-hit">\n<h3><a href="{}">{}</a></h3>\n<p class="story-meta">{}</p>\n{}</li>',
+        hit.url,
+        article.title,
+        mark_safe(" · ".join(meta)),  # each part escaped above
+        format_html('<p class="search-snippet">{}</p>', text) if text else "",
+    )
+
+
+def facet_items(items: list[dict]) -> SafeString:
+    """<li>s of one facet group: a link that narrows the search, and its count."""
+    return format_html_join(
+        "\n",
+        '<li><a href="{}">{}</a> <span class="count">{}</span></li>',
+        ((item["url"], item["label"], item["count"]) for item in items),
+    )

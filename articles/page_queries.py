@@ -1,0 +1,163 @@
+"""The data of the busiest reader pages, each in one SQL statement, prepared once per connection.
+
+An uncached article page built from the ORM ran six queries; building them cost more than running
+them, and PostgreSQL planned each one again (bench/RESULTS.md, "the other stack"). Here the page is
+one statement, `PREPARE`d on each connection the first time it is used, so a request costs one
+round trip and no planning. Rows come back as plain objects (`Row`) whose names are the models'
+field names, so templates and `articles.seo` read them as they read model instances.
+
+The `published()` gate (`articles.models.public_q`) is written here again, as SQL (`PUBLIC`);
+tests/articles/test_page_queries.py checks the two agree, story by story, on every case the gate
+knows (draft, scheduled, undated, published). Set `DATABASE_PREPARED_STATEMENTS=0` behind a
+transaction-pooling PgBouncer, which cannot keep a prepared statement from one transaction to the
+next: the statements then run unprepared.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+from django.conf import settings
+from django.db import connections, router
+from django.utils import timezone
+
+from articles.models import Article
+
+
+class Row(SimpleNamespace):
+    """A row as an object: `row.title`, `row.section.name`."""
+
+
+# The public gate on a story (`a`) or on a byline's copies of its status and date (`l`); $now is the
+# request's time, as `public_q()` takes `timezone.now()`.
+PUBLIC = "({t}.{status} = 'published' AND ({t}.{date} IS NULL OR {t}.{date} <= $3))"
+
+
+def _public(alias: str, *, byline: bool = False) -> str:
+    if byline:
+        return PUBLIC.format(t=alias, status="article_status", date="article_published_at")
+    return PUBLIC.format(t=alias, status="status", date="published_at")
+
+
+# The story at $1; a staff preview ($2) also finds drafts and scheduled stories. Beside it: its
+# byline, each author with their three newest other public stories (`author_listing_idx`), the
+# teasers with their pictures and, when public, their target's slug, and the older and newer
+# public story of its section in listing order (`article_section_listing_idx`: newest first,
+# undated last, then by id), as `ArticleQuerySet.older_neighbour` / `newer_neighbour` find them.
+_STORY_NEIGHBOURS = f"""
+    CASE WHEN a.section_id IS NULL THEN NULL
+    WHEN a.published_at IS NULL THEN (
+        SELECT json_build_object('slug', o.slug, 'title', o.title) FROM articles_article o
+        WHERE o.section_id = a.section_id AND {_public("o")} AND o.published_at IS NULL AND o.id < a.id
+        ORDER BY o.published_at DESC NULLS LAST, o.id DESC LIMIT 1)
+    ELSE coalesce((
+        SELECT json_build_object('slug', o.slug, 'title', o.title) FROM articles_article o
+        WHERE o.section_id = a.section_id AND {_public("o")} AND o.published_at <= a.published_at
+          AND NOT (o.published_at = a.published_at AND o.id >= a.id)
+        ORDER BY o.published_at DESC NULLS LAST, o.id DESC LIMIT 1), (
+        SELECT json_build_object('slug', o.slug, 'title', o.title) FROM articles_article o
+        WHERE o.section_id = a.section_id AND {_public("o")} AND o.published_at IS NULL
+        ORDER BY o.published_at DESC NULLS LAST, o.id DESC LIMIT 1))
+    END AS older,
+    CASE WHEN a.section_id IS NULL THEN NULL
+    WHEN a.published_at IS NULL THEN coalesce((
+        SELECT json_build_object('slug', o.slug, 'title', o.title) FROM articles_article o
+        WHERE o.section_id = a.section_id AND {_public("o")} AND o.published_at IS NULL AND o.id > a.id
+        ORDER BY o.published_at ASC NULLS FIRST, o.id ASC LIMIT 1), (
+        SELECT json_build_object('slug', o.slug, 'title', o.title) FROM articles_article o
+        WHERE o.section_id = a.section_id AND {_public("o")} AND o.published_at IS NOT NULL
+        ORDER BY o.published_at ASC NULLS FIRST, o.id ASC LIMIT 1))
+    ELSE (
+        SELECT json_build_object('slug', o.slug, 'title', o.title) FROM articles_article o
+        WHERE o.section_id = a.section_id AND {_public("o")} AND o.published_at >= a.published_at
+          AND NOT (o.published_at = a.published_at AND o.id <= a.id)
+        ORDER BY o.published_at ASC NULLS FIRST, o.id ASC LIMIT 1)
+    END AS newer"""
+
+STORY_PAGE = f"""
+SELECT a.id, a.title, a.slug, a.summary, a.body, a.reading_minutes, a.published_at, a.updated_at,
+    a.status, a.byline, a.canonical_url, {_public("a")} AS is_public,
+    CASE WHEN s.id IS NULL THEN NULL
+        ELSE json_build_object('id', s.id, 'name', s.name, 'slug', s.slug) END AS section,
+    CASE WHEN i.id IS NULL THEN NULL ELSE json_build_object(
+        'file', i.file, 'source_url', i.source_url, 'alt_text', i.alt_text, 'caption', i.caption,
+        'credit', i.credit, 'width', i.width, 'height', i.height) END AS hero_image,
+    (SELECT coalesce(json_agg(json_build_object(
+        'id', au.id, 'name', au.name, 'slug', au.slug, 'role', au.role, 'bio', au.bio,
+        'avatar', au.avatar, 'is_organization', au.is_organization,
+        'more', (SELECT coalesce(json_agg(json_build_object('slug', m.slug, 'title', m.title)), '[]')
+            FROM (SELECT ma.slug, ma.title FROM articles_articleauthor ml
+                JOIN articles_article ma ON ma.id = ml.article_id
+                WHERE ml.author_id = au.id AND ml.article_id <> a.id AND {_public("ml", byline=True)}
+                ORDER BY ml.article_published_at DESC NULLS LAST, ml.article_id DESC LIMIT 3) m)
+        ) ORDER BY l.position, l.id), '[]')
+        FROM articles_articleauthor l JOIN authors_author au ON au.id = l.author_id
+        WHERE l.article_id = a.id) AS authors,
+    (SELECT coalesce(json_agg(json_build_object(
+        'title', r.title, 'summary', r.summary, 'url', r.url, 'kind', r.kind,
+        'image', CASE WHEN ri.id IS NULL THEN NULL ELSE json_build_object(
+            'file', ri.file, 'alt_text', ri.alt_text, 'width', ri.width, 'height', ri.height) END,
+        'target_slug', CASE WHEN {_public("t")} THEN t.slug END
+        ) ORDER BY r.position, r.id), '[]')
+        FROM articles_relatedlink r
+        LEFT JOIN articles_image ri ON ri.id = r.image_id
+        LEFT JOIN articles_article t ON t.id = r.target_id
+        WHERE r.article_id = a.id) AS teasers,
+    {_STORY_NEIGHBOURS}
+FROM articles_article a
+LEFT JOIN articles_section s ON s.id = a.section_id
+LEFT JOIN articles_image i ON i.id = a.hero_image_id
+WHERE a.slug = $1 AND ($2 OR {_public("a")})
+"""
+
+# name: (parameter types, SQL)
+STATEMENTS = {"newsroom_story_page": ("text, boolean, timestamptz", STORY_PAGE)}
+
+
+def _run(name: str, params: list[Any]) -> tuple[list[str], tuple | None]:
+    """The first row of statement `name`, on the database that reads stories, with its column
+    names."""
+    connection = connections[router.db_for_read(Article)]
+    types, sql = STATEMENTS[name]
+    with connection.cursor() as cursor:
+        if settings.DATABASE_PREPARED_STATEMENTS:
+            prepared = _prepared_on(connection)
+            if name not in prepared:
+                cursor.execute(f"PREPARE {name} ({types}) AS {sql}")
+                prepared.add(name)
+            cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params)
+        else:
+            for number in range(len(params), 0, -1):  # $12 before $1
+                sql = sql.replace(f"${number}", f"%(p{number})s")
+            cursor.execute(sql, {f"p{number}": value for number, value in enumerate(params, 1)})
+        return [column.name for column in cursor.description], cursor.fetchone()
+
+
+def _prepared_on(connection: Any) -> set[str]:
+    """The statements prepared on this database session (a new session starts with none)."""
+    raw = connection.connection
+    state = getattr(connection, "_prepared_statements", None)
+    if state is None or state[0] is not raw:
+        state = (raw, set())
+        connection._prepared_statements = state
+    return state[1]
+
+
+def _rows(value: Any) -> Any:
+    """JSON from PostgreSQL (psycopg2 decodes json columns) as Rows."""
+    if isinstance(value, dict):
+        return Row(**{key: _rows(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return [_rows(item) for item in value]
+    return value
+
+
+def story_page(slug: str, *, preview: bool = False, now: datetime | None = None) -> Row | None:
+    """The article page's story and everything around it, or None when there is no such story
+    (or, unless `preview`, it is not public)."""
+    columns, row = _run("newsroom_story_page", [slug, preview, now or timezone.now()])
+    if row is None:
+        return None
+    return Row(**{column: _rows(value) for column, value in zip(columns, row, strict=True)})

@@ -1,0 +1,49 @@
+"""Addresses of stories, authors and sections from their slugs, at a fraction of `reverse()`'s cost,
+and of stored files.
+
+A list page links 60 stories, sections and authors; `reverse()` resolves the pattern each time
+(~30 µs). Each pattern is reversed once per script prefix, with a marker for the slug, and the
+slug is quoted the way `reverse()` quotes it (tests/newsroom/test_links.py compares the two)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+from urllib.parse import quote
+
+from django.core.files.storage import default_storage
+from django.urls import get_script_prefix, reverse
+from django.utils.http import RFC3986_SUBDELIMS
+
+_MARKER = "slug-marker"
+_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted
+
+
+@cache
+def _pattern(name: str, prefix: str) -> tuple[str, str]:
+    before, after = reverse(name, kwargs={"slug": _MARKER}).split(_MARKER)
+    return before, after
+
+
+def slug_url(name: str, slug: str) -> str:
+    """`reverse(name, kwargs={"slug": slug})` for a URL pattern whose only argument is `slug`."""
+    before, after = _pattern(name, get_script_prefix())
+    return before + quote(slug, safe=_SAFE) + after
+
+
+def story_url(slug: str) -> str:
+    return slug_url("article_detail", slug)
+
+
+def author_url(slug: str) -> str:
+    return slug_url("author_detail", slug)
+
+
+def section_url(slug: str) -> str:
+    return slug_url("section_detail", slug)
+
+
+def media_url(file: Any) -> str:
+    """The address of a stored file: an ImageField's file, or its name as a row holds it."""
+    name = getattr(file, "name", file)
+    return default_storage.url(name) if name else ""

@@ -10,7 +10,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connections, models
 from django.db.models import F, Func, IntegerField, Q
-from django.db.models.functions import RowNumber, Upper
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from authors.models import Author
@@ -93,12 +93,6 @@ class SourceDocument(models.Model):
         return self.origin or self.sha256[:12]
 
 
-def byline_prefetch() -> models.Prefetch:
-    """The ordered byline (`article.author_links`, each with its author): one query for any number
-    of stories."""
-    return models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("author"))
-
-
 def public_q(status: str = "status", published_at: str = "published_at") -> Q:
     """The one gate for what readers see: published status, and not scheduled for later. Every
     public view, feed, sitemap and search goes through it, as `Article.objects.published()` or,
@@ -126,29 +120,8 @@ class ArticleQuerySet(models.QuerySet):
         """What a list of teasers needs, in a fixed number of queries."""
         return self.select_related("section", "hero_image").defer("body", *SEARCH_COLUMNS)
 
-    def for_headlines(self) -> ArticleQuerySet:
-        """What a headline link shows (title, URL, date) and its section's name and URL: no hero
-        image, summary or byline to read, sort and build."""
-        return self.select_related("section").only(
-            "title", "slug", "published_at", "section__name", "section__slug"
-        )
-
     def undated(self) -> ArticleQuerySet:
         return self.filter(published_at__isnull=True)
-
-    def top_per_section(self, per_section: int = 3, recent: int = 400) -> ArticleQuerySet:
-        """The newest `per_section` stories of each section, among the `recent` newest stories: one
-        query, and bounded work however large the archive (a window over a capped candidate set)."""
-        candidates = self.filter(section__isnull=False).order_by(*Article._meta.ordering).values("pk")
-        rank = models.Window(
-            RowNumber(), partition_by=[F("section_id")], order_by=list(Article._meta.ordering)
-        )
-        return (
-            self.filter(pk__in=candidates[:recent])
-            .annotate(section_rank=rank)
-            .filter(section_rank__lte=per_section)
-            .order_by("section__name", "section_rank")
-        )
 
     def datetimes(
         self, field_name: str, kind: str, order: str = "ASC", tzinfo: object | None = None

@@ -30,15 +30,15 @@ class Row(SimpleNamespace):
     """A row as an object: `row.title`, `row.section.name`."""
 
 
-# The public gate on a story (`a`) or on a byline's copies of its status and date (`l`); $now is the
-# request's time, as `public_q()` takes `timezone.now()`.
-PUBLIC = "({t}.{status} = 'published' AND ({t}.{date} IS NULL OR {t}.{date} <= $3))"
+# The public gate on a story (`a`) or on a byline's copies of its status and date (`l`); `now` is the
+# parameter holding the request's time, as `public_q()` takes `timezone.now()`.
+PUBLIC = "({t}.{status} = 'published' AND ({t}.{date} IS NULL OR {t}.{date} <= {now}))"
 
 
-def _public(alias: str, *, byline: bool = False) -> str:
+def _public(alias: str, *, byline: bool = False, now: str = "$3") -> str:
     if byline:
-        return PUBLIC.format(t=alias, status="article_status", date="article_published_at")
-    return PUBLIC.format(t=alias, status="status", date="published_at")
+        return PUBLIC.format(t=alias, status="article_status", date="article_published_at", now=now)
+    return PUBLIC.format(t=alias, status="status", date="published_at", now=now)
 
 
 # The story at $1; a staff preview ($2) also finds drafts and scheduled stories. Beside it: its
@@ -112,8 +112,92 @@ LEFT JOIN articles_image i ON i.id = a.hero_image_id
 WHERE a.slug = $1 AND ($2 OR {_public("a")})
 """
 
+# --- lists of stories ---------------------------------------------------------------------------
+# A page of a listing ($offset, $limit) in listing order (newest first, undated last, then by id)
+# and the listing's size counted up to $cap (`BoundedPaginator`), each from its listing index.
+
+LISTING_ORDER = "a.published_at DESC NULLS LAST, a.id DESC"
+TEASER_COLUMNS = "a.id, a.title, a.slug, a.summary, a.byline, a.reading_minutes, a.published_at, a.section_id"
+
+
+def _teaser(*, hero: bool = False) -> str:
+    """A teaser's fields as JSON, from a story `a` and its section `s` (and its picture `i`)."""
+    picture = """, 'hero_image', CASE WHEN i.id IS NULL THEN NULL ELSE json_build_object(
+        'file', i.file, 'alt_text', i.alt_text, 'width', i.width, 'height', i.height) END"""
+    return f"""json_build_object('id', a.id, 'title', a.title, 'slug', a.slug, 'summary', a.summary,
+        'byline', a.byline, 'reading_minutes', a.reading_minutes, 'published_at', a.published_at,
+        'section', CASE WHEN s.id IS NULL THEN NULL
+            ELSE json_build_object('id', s.id, 'name', s.name, 'slug', s.slug) END
+        {picture if hero else ""})"""
+
+
+# The home page: the newest public stories; on the front page ($5) also the lead story's byline
+# and the newest $6 stories of each section among the $7 newest.
+HOME_PAGE = f"""
+WITH page AS (
+    SELECT {TEASER_COLUMNS}, a.hero_image_id FROM articles_article a WHERE {_public("a", now="$3")}
+    ORDER BY {LISTING_ORDER} OFFSET $1 LIMIT $2)
+SELECT
+    (SELECT count(*) FROM (SELECT 1 FROM articles_article a WHERE {_public("a", now="$3")} LIMIT $4) c)
+        AS count,
+    (SELECT coalesce(json_agg({_teaser(hero=True)} ORDER BY {LISTING_ORDER}), '[]')
+        FROM page a LEFT JOIN articles_section s ON s.id = a.section_id
+        LEFT JOIN articles_image i ON i.id = a.hero_image_id) AS stories,
+    CASE WHEN $5 THEN (
+        SELECT coalesce(json_agg(json_build_object('name', au.name, 'slug', au.slug)
+            ORDER BY l.position, l.id), '[]')
+        FROM articles_articleauthor l JOIN authors_author au ON au.id = l.author_id
+        WHERE l.article_id = (SELECT a.id FROM page a ORDER BY {LISTING_ORDER} LIMIT 1)) END AS lead_authors,
+    CASE WHEN $5 THEN (
+        SELECT coalesce(json_agg(json_build_object('id', s.id, 'name', s.name, 'slug', s.slug,
+            'stories', b.stories) ORDER BY s.name), '[]')
+        FROM (SELECT r.section_id, json_agg(json_build_object('slug', r.slug, 'title', r.title,
+                'published_at', r.published_at) ORDER BY r.rank) AS stories
+            FROM (SELECT c.*, row_number() OVER (PARTITION BY c.section_id
+                    ORDER BY c.published_at DESC NULLS LAST, c.id DESC) AS rank
+                FROM (SELECT a.id, a.section_id, a.slug, a.title, a.published_at FROM articles_article a
+                    WHERE {_public("a", now="$3")} AND a.section_id IS NOT NULL
+                    ORDER BY {LISTING_ORDER} LIMIT $7) c) r
+            WHERE r.rank <= $6 GROUP BY r.section_id) b
+        JOIN articles_section s ON s.id = b.section_id) END AS section_blocks
+"""
+
+# A section ($1) and a page of its stories (`article_section_listing_idx`).
+SECTION_PAGE = f"""
+SELECT s.id, s.name, s.slug, s.description,
+    (SELECT count(*) FROM (SELECT 1 FROM articles_article a
+        WHERE a.section_id = s.id AND {_public("a", now="$4")} LIMIT $5) c) AS count,
+    (SELECT coalesce(json_agg({_teaser()} ORDER BY {LISTING_ORDER}), '[]')
+        FROM (SELECT {TEASER_COLUMNS} FROM articles_article a
+            WHERE a.section_id = s.id AND {_public("a", now="$4")}
+            ORDER BY {LISTING_ORDER} OFFSET $2 LIMIT $3) a) AS stories
+FROM articles_section s WHERE s.slug = $1
+"""
+
+# An author ($1) and a page of their stories, from their bylines' copies of each story's status and
+# date (`author_listing_idx`), as `ArticleQuerySet.by_author` reads them.
+AUTHOR_PAGE = f"""
+SELECT au.id, au.name, au.slug, au.role, au.bio, au.avatar, au.is_organization,
+    (SELECT count(*) FROM (SELECT 1 FROM articles_articleauthor l
+        WHERE l.author_id = au.id AND {_public("l", byline=True, now="$4")} LIMIT $5) c) AS count,
+    (SELECT coalesce(json_agg({_teaser()}
+            ORDER BY l.article_published_at DESC NULLS LAST, l.article_id DESC), '[]')
+        FROM (SELECT l.article_id, l.article_published_at FROM articles_articleauthor l
+            WHERE l.author_id = au.id AND {_public("l", byline=True, now="$4")}
+            ORDER BY l.article_published_at DESC NULLS LAST, l.article_id DESC OFFSET $2 LIMIT $3) l
+        JOIN articles_article a ON a.id = l.article_id
+        LEFT JOIN articles_section s ON s.id = a.section_id) AS stories
+FROM authors_author au WHERE au.slug = $1
+"""
+
+
 # name: (parameter types, SQL)
-STATEMENTS = {"newsroom_story_page": ("text, boolean, timestamptz", STORY_PAGE)}
+STATEMENTS = {
+    "newsroom_story_page": ("text, boolean, timestamptz", STORY_PAGE),
+    "newsroom_home_page": ("integer, integer, timestamptz, integer, boolean, integer, integer", HOME_PAGE),
+    "newsroom_section_page": ("text, integer, integer, timestamptz, integer", SECTION_PAGE),
+    "newsroom_author_page": ("text, integer, integer, timestamptz, integer", AUTHOR_PAGE),
+}
 
 
 def _run(name: str, params: list[Any]) -> tuple[list[str], tuple | None]:
@@ -145,19 +229,52 @@ def _prepared_on(connection: Any) -> set[str]:
     return state[1]
 
 
+# Dates inside JSON arrive as ISO 8601 text.
+DATE_KEYS = frozenset({"published_at", "updated_at"})
+
+
 def _rows(value: Any) -> Any:
-    """JSON from PostgreSQL (psycopg2 decodes json columns) as Rows."""
+    """JSON from PostgreSQL (psycopg2 decodes json columns) as Rows, with their dates as datetimes."""
     if isinstance(value, dict):
-        return Row(**{key: _rows(item) for key, item in value.items()})
+        return Row(
+            **{
+                key: datetime.fromisoformat(item) if key in DATE_KEYS and item else _rows(item)
+                for key, item in value.items()
+            }
+        )
     if isinstance(value, list):
         return [_rows(item) for item in value]
     return value
 
 
-def story_page(slug: str, *, preview: bool = False, now: datetime | None = None) -> Row | None:
-    """The article page's story and everything around it, or None when there is no such story
-    (or, unless `preview`, it is not public)."""
-    columns, row = _run("newsroom_story_page", [slug, preview, now or timezone.now()])
+def _first_row(name: str, params: list[Any]) -> Row | None:
+    columns, row = _run(name, params)
     if row is None:
         return None
     return Row(**{column: _rows(value) for column, value in zip(columns, row, strict=True)})
+
+
+def story_page(slug: str, *, preview: bool = False, now: datetime | None = None) -> Row | None:
+    """The article page's story and everything around it, or None when there is no such story
+    (or, unless `preview`, it is not public)."""
+    return _first_row("newsroom_story_page", [slug, preview, now or timezone.now()])
+
+
+def home_page(offset: int, limit: int, *, count_cap: int, per_section: int = 3, recent: int = 400) -> Row:
+    """`stories[offset:offset + limit]` of the public listing and its `count` (up to `count_cap`);
+    on the front page (offset 0) also `lead_authors`, the first story's byline, and
+    `section_blocks`: each section with its newest `per_section` stories among the `recent`
+    newest, by section name."""
+    front = offset == 0
+    params = [offset, limit, timezone.now(), count_cap, front, per_section, recent]
+    return _first_row("newsroom_home_page", params)
+
+
+def section_page(slug: str, offset: int, limit: int, *, count_cap: int) -> Row | None:
+    """The section at `slug` with a page of its public stories and their `count`, or None."""
+    return _first_row("newsroom_section_page", [slug, offset, limit, timezone.now(), count_cap])
+
+
+def author_page(slug: str, offset: int, limit: int, *, count_cap: int) -> Row | None:
+    """The author at `slug` with a page of their public stories and their `count`, or None."""
+    return _first_row("newsroom_author_page", [slug, offset, limit, timezone.now(), count_cap])

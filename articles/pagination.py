@@ -1,5 +1,7 @@
 """Pagination that stays cheap on a million stories."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -22,6 +24,14 @@ class BoundedPaginator(Paginator):
         (an author's byline rows, counted from their index without reading each story)."""
         super().__init__(object_list, per_page, **kwargs)
         self.counted = object_list if counted is None else counted
+
+    @classmethod
+    def fetched(cls, count: int, per_page: int) -> BoundedPaginator:
+        """The paginator of a listing whose page and bounded count one statement fetched together
+        (articles/page_queries.py): it validates page numbers and tells the templates about pages."""
+        paginator = cls([], per_page)
+        paginator.count = min(count, per_page * cls.max_pages)
+        return paginator
 
     @cached_property
     def count(self) -> int:

@@ -13,9 +13,9 @@ from itertools import groupby
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet, prefetch_related_objects
+from django.core.paginator import InvalidPage, Page
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -24,16 +24,16 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.views.decorators.http import condition
 from django.views.defaults import page_not_found
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic import dates as date_views
 
 from articles import page_queries
 from articles.caching import archive_version, mark_not_found, mark_public
-from articles.models import Article, ArticleAuthor, Section, byline_prefetch, paragraphs, reading_minutes
+from articles.models import Article, paragraphs, reading_minutes
 from articles.page_queries import Row
 from articles.pagination import BoundedPaginator
-from authors.models import Author, initials
-from newsroom.links import section_url, story_url
+from authors.models import initials
+from newsroom.links import author_url, section_url, story_url
 
 PAGE_SIZE = 20
 NOT_FOUND_SECONDS = 60
@@ -97,27 +97,78 @@ def _feed(title: str, url_name: str, **kwargs: str) -> tuple[str, str]:
     return (title, reverse(url_name, kwargs=kwargs or None))
 
 
-class HomeView(ReaderPageMixin, ListView):
+class StoryListView(ReaderPageMixin, TemplateView):
+    """A page of a list of stories, fetched with the list's bounded count in one prepared statement
+    (articles/page_queries.py) and rendered from plain rows, so that it is fast uncached.
+
+    `?page=` is read as Django's ListView reads it: a number, or "last"; anything else, or a page
+    past the end, is a 404."""
+
+    def fetch(self, offset: int, limit: int) -> Row | None:
+        """The listing's page at `offset` (`stories`) and its `count`; None when its owner (a
+        section, an author) does not exist."""
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        self.listing, page = self._fetch_page()
+        return super().get_context_data(
+            page_obj=page, paginator=page.paginator, is_paginated=page.has_other_pages(), **kwargs
+        )
+
+    def _fetch_page(self) -> tuple[Row, Page]:
+        requested = self.request.GET.get("page") or "1"
+        if requested == "last":
+            first = self._fetch(1)
+            number = BoundedPaginator.fetched(first.count, PAGE_SIZE).num_pages
+            if number == 1:
+                return first, self._page(first, 1)
+        else:
+            try:
+                number = int(requested)
+            except ValueError as error:
+                raise Http404("No such page") from error
+        if not 1 <= number <= BoundedPaginator.max_pages:
+            raise Http404("No such page")
+        listing = self._fetch(number)
+        return listing, self._page(listing, number)
+
+    def _fetch(self, number: int) -> Row:
+        listing = self.fetch((number - 1) * PAGE_SIZE, PAGE_SIZE)
+        if listing is None:
+            raise Http404("Not found")
+        return listing
+
+    def _page(self, listing: Row, number: int) -> Page:
+        paginator = BoundedPaginator.fetched(listing.count, PAGE_SIZE)
+        try:
+            number = paginator.validate_number(number)
+        except InvalidPage as error:
+            raise Http404("No such page") from error
+        return Page(listing.stories, number, paginator)
+
+
+COUNT_CAP = PAGE_SIZE * BoundedPaginator.max_pages
+
+
+class HomeView(StoryListView):
     """The front page: the lead story, the top stories beside it, the latest, stories by section;
     `?page=2…` is "More stories"."""
 
     template_name = "articles/home.html"
 
+    def fetch(self, offset: int, limit: int) -> Row:
+        return page_queries.home_page(offset, limit, count_cap=COUNT_CAP)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
-            stories = list(context["page_obj"].object_list)
-            # Only the lead shows its byline as links; the other teasers print `byline`.
-            prefetch_related_objects(stories[:1], byline_prefetch())
-            top = Article.objects.published().for_headlines().top_per_section()
+            stories = self.listing.stories
             context.update(
                 lead=stories[0] if stories else None,
-                lead_authors=[link.author for link in stories[0].author_links.all()] if stories else [],
+                lead_authors=self.listing.lead_authors,
                 top_stories=stories[1:HOME_TOP_STORIES],
                 latest=stories[HOME_TOP_STORIES:],
-                section_blocks=[
-                    (section, list(group)) for section, group in groupby(top, lambda a: a.section)
-                ],
+                section_blocks=[(block, block.stories) for block in self.listing.section_blocks],
             )
         return context
 
@@ -229,25 +280,20 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
         return 3_600 if settled else 300
 
 
-class AuthorDetailView(ReaderPageMixin, ListView):
+class AuthorDetailView(StoryListView):
     template_name = "articles/author_detail.html"
 
-    def get_queryset(self) -> QuerySet[Article]:
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return super().get_queryset().by_author(self.author)
-
-    def get_paginator(self, queryset: QuerySet[Article], per_page: int, **kwargs: Any) -> BoundedPaginator:
-        # The author's public byline rows, one per story, carry the gate's columns: counted from
-        # author_listing_idx alone. Unordered: the bylines' default order (position) would sort
-        # all of a prolific author's rows first (at 1M stories: 3.3 ms, against 0.25 ms).
-        bylines = ArticleAuthor.objects.public().filter(author=self.author).order_by()
-        return super().get_paginator(queryset, per_page, counted=bylines, **kwargs)
+    def fetch(self, offset: int, limit: int) -> Row | None:
+        return page_queries.author_page(self.kwargs["slug"], offset, limit, count_cap=COUNT_CAP)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(author=self.author, **kwargs)
+        context = super().get_context_data(**kwargs)
+        author = context["author"] = self.listing
+        author.initials = initials(author.name)
+        return context
 
     def get_meta(self) -> dict[str, Any]:
-        author = self.author
+        author = self.listing
         role = f"{author.role}, {settings.SITE_NAME}" if author.role else settings.SITE_NAME
         return {
             "title": f"{author.name} — {role}",
@@ -256,27 +302,28 @@ class AuthorDetailView(ReaderPageMixin, ListView):
             ),
             "og_type": "profile",
             "feeds": [_feed(f"Stories by {author.name}", "author_feed", slug=author.slug)],
-            "breadcrumbs": [("Home", reverse("home")), (author.name, author.get_absolute_url())],
+            "breadcrumbs": [("Home", reverse("home")), (author.name, author_url(author.slug))],
         }
 
 
-class SectionDetailView(ReaderPageMixin, ListView):
+class SectionDetailView(StoryListView):
     template_name = "articles/section_detail.html"
 
-    def get_queryset(self) -> QuerySet[Article]:
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(section=self.section)
+    def fetch(self, offset: int, limit: int) -> Row | None:
+        return page_queries.section_page(self.kwargs["slug"], offset, limit, count_cap=COUNT_CAP)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(section=self.section, **kwargs)
+        context = super().get_context_data(**kwargs)
+        context["section"] = self.listing
+        return context
 
     def get_meta(self) -> dict[str, Any]:
-        section = self.section
+        section = self.listing
         return {
             "title": section.name,
             "description": _describe(section.description or f"{section.name}: stories from the archive."),
             "feeds": [_feed(f"{section.name} stories", "section_feed", slug=section.slug)],
-            "breadcrumbs": [("Home", reverse("home")), (section.name, section.get_absolute_url())],
+            "breadcrumbs": [("Home", reverse("home")), (section.name, section_url(section.slug))],
         }
 
 

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Page
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
@@ -33,7 +32,7 @@ from articles.models import Article, paragraphs, reading_minutes
 from articles.page_queries import Row
 from articles.pagination import BoundedPaginator
 from authors.models import initials
-from newsroom.links import author_url, section_url, story_url
+from newsroom.links import author_url, section_url, story_url, url
 
 PAGE_SIZE = 20
 NOT_FOUND_SECONDS = 60
@@ -94,7 +93,7 @@ def _describe(text: str) -> str:
 
 
 def _feed(title: str, url_name: str, **kwargs: str) -> tuple[str, str]:
-    return (title, reverse(url_name, kwargs=kwargs or None))
+    return (title, url(url_name, **kwargs))
 
 
 class StoryListView(ReaderPageMixin, TemplateView):
@@ -244,7 +243,7 @@ class ArticleDetailView(ReaderPageMixin, DetailView):
 
     def get_meta(self) -> dict[str, Any]:
         story: Row = self.object
-        crumbs, feeds = [("Home", reverse("home"))], []
+        crumbs, feeds = [("Home", url("home"))], []
         if section := story.section:
             crumbs.append((section.name, section_url(section.slug)))
             feeds.append(_feed(f"{section.name} stories", "section_feed", slug=section.slug))
@@ -302,7 +301,7 @@ class AuthorDetailView(StoryListView):
             ),
             "og_type": "profile",
             "feeds": [_feed(f"Stories by {author.name}", "author_feed", slug=author.slug)],
-            "breadcrumbs": [("Home", reverse("home")), (author.name, author_url(author.slug))],
+            "breadcrumbs": [("Home", url("home")), (author.name, author_url(author.slug))],
         }
 
 
@@ -323,7 +322,7 @@ class SectionDetailView(StoryListView):
             "title": section.name,
             "description": _describe(section.description or f"{section.name}: stories from the archive."),
             "feeds": [_feed(f"{section.name} stories", "section_feed", slug=section.slug)],
-            "breadcrumbs": [("Home", reverse("home")), (section.name, section_url(section.slug))],
+            "breadcrumbs": [("Home", url("home")), (section.name, section_url(section.slug))],
         }
 
 
@@ -400,10 +399,10 @@ class DateArchivePage(ReaderPageMixin):
         parts = {"year": f"{when.year:04d}", "month": f"{when.month:02d}", "day": f"{when.day:02d}"}
         keys = PERIOD_PARTS[: PERIOD_PARTS.index(self.period) + 1]
         url_name, label = PERIOD_LINKS[self.period]
-        return date_format(when, label), reverse(url_name, kwargs={key: parts[key] for key in keys})
+        return date_format(when, label), url(url_name, **{key: parts[key] for key in keys})
 
     def archive_crumbs(self) -> list[tuple[str, str]]:
-        return [("Home", reverse("home")), ("Archive", reverse("archive"))]
+        return [("Home", url("home")), ("Archive", url("archive"))]
 
     def get_meta(self) -> dict[str, Any]:
         title = self.period_title
@@ -454,7 +453,7 @@ class MonthArchiveView(DateArchivePage, date_views.MonthArchiveView):
 
     def archive_crumbs(self) -> list[tuple[str, str]]:
         year = self.kwargs["year"]
-        return [*super().archive_crumbs(), (year, reverse("archive_year", kwargs={"year": year}))]
+        return [*super().archive_crumbs(), (year, url("archive_year", year=year))]
 
 
 class DayArchiveView(DateArchivePage, date_views.DayArchiveView):
@@ -476,10 +475,10 @@ class DayArchiveView(DateArchivePage, date_views.DayArchiveView):
 
     def archive_crumbs(self) -> list[tuple[str, str]]:
         year, month = self.kwargs["year"], self.kwargs["month"]
-        month_url = reverse("archive_month", kwargs={"year": year, "month": month})
+        month_url = url("archive_month", year=year, month=month)
         return [
             *super().archive_crumbs(),
-            (year, reverse("archive_year", kwargs={"year": year})),
+            (year, url("archive_year", year=year)),
             (date_format(self._day(), "F Y"), month_url),
         ]
 
@@ -493,11 +492,11 @@ class UndatedArchiveView(ReaderPageMixin, ListView):
         return super().get_queryset().undated()
 
     def get_meta(self) -> dict[str, Any]:
-        crumbs = [("Home", reverse("home")), ("Archive", reverse("archive"))]
+        crumbs = [("Home", url("home")), ("Archive", url("archive"))]
         return {
             "title": "Archive: date unknown",
             "description": "Stories in the archive whose original page carried no date.",
-            "breadcrumbs": [*crumbs, ("Date unknown", reverse("archive_undated"))],
+            "breadcrumbs": [*crumbs, ("Date unknown", url("archive_undated"))],
         }
 
 

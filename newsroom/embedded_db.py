@@ -34,8 +34,14 @@ CONN_MAX_AGE = 60
 #   sequential one does. With the default 4.0 the planner preferred walking a large index in
 #   order to fetching a few rows and sorting them (an author page walked the archive's listing
 #   index: 11 ms instead of 1 ms at 100,000 articles, before authors had their own index). 1.1 is
-#   PostgreSQL's usual advice for SSDs and cached data.
-SESSION_SETTINGS = "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
+#   PostgreSQL's usual advice for SSDs and cached data;
+# - a prepared statement (the reader pages', articles/page_queries.py) is planned once per
+#   connection: by default PostgreSQL kept planning the list pages' statements for each request's
+#   values, 0.3-0.8 ms each (bench/RESULTS.md). It governs prepared statements and PL/pgSQL's
+#   cached plans (the search triggers', one-row statements) only.
+SESSION_SETTINGS = (
+    "-c max_parallel_workers_per_gather=0 -c random_page_cost=1.1 -c plan_cache_mode=force_generic_plan"
+)
 
 
 def database_config(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:

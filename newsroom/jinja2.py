@@ -11,29 +11,20 @@ and on a row (a dict) alike, and call the functions below for URLs and computed 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from jinja2 import ChainableUndefined, Environment
 
 from articles import markup, seo
-from newsroom.links import author_url, media_url, section_url, story_url
-
-
-def url(name: str, *args: Any, **kwargs: Any) -> str:
-    """Django's {% url %}; remembered, as every page links the same few addresses (~30 µs each)."""
-    return _reverse(get_script_prefix(), get_urlconf(), name, args, tuple(sorted(kwargs.items())))
-
-
-@lru_cache(maxsize=4096)
-def _reverse(prefix: str, urlconf: str | None, name: str, args: tuple, kwargs: tuple) -> str:
-    return reverse(name, urlconf=urlconf, args=args or None, kwargs=dict(kwargs) or None)
+from newsroom.links import author_url, media_url, section_url, story_url, url
 
 
 @lru_cache(maxsize=1024)
@@ -48,11 +39,16 @@ def format_date(value: date | datetime | None, format_string: str) -> str:
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return dateformat.format(value, format_string)
+    fast = FAST_DATE_FORMATS.get(format_string)
+    return fast(value) if fast else dateformat.format(value, format_string)
 
 
-def truncatewords(text: str, words: int) -> str:
-    return Truncator(text).words(words, truncate=" …")
+# The formats the article page uses (eight dates a page), without the general formatter's cost.
+FAST_DATE_FORMATS: dict[str, Callable[[date], str]] = {
+    "c": lambda value: value.isoformat(),
+    "Ymd": lambda value: f"{value.year:04d}{value.month:02d}{value.day:02d}",
+    "F j, Y": lambda value: f"{markup.month_name(get_language(), value.month)} {value.day}, {value.year:04d}",
+}
 
 
 def truncatechars(text: str, length: int) -> str:
@@ -74,6 +70,8 @@ def environment(**options: Any) -> Environment:
         section_links=markup.section_links,
         dateline=markup.dateline,
         story_meta=markup.story_meta,
+        story_list=markup.story_list,
+        headline_list=markup.headline_list,
         search_hit=markup.search_hit,
         facet_items=markup.facet_items,
         image_absolute_url=seo.image_absolute_url,
@@ -82,5 +80,5 @@ def environment(**options: Any) -> Environment:
         breadcrumb_json_ld=seo.breadcrumb_json_ld,
         website_json_ld=seo.website_json_ld,
     )
-    env.filters.update(date=format_date, truncatewords=truncatewords, truncatechars=truncatechars)
+    env.filters.update(date=format_date, truncatewords=markup.truncatewords, truncatechars=truncatechars)
     return env

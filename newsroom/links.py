@@ -7,12 +7,14 @@ slug is quoted the way `reverse()` quotes it (tests/newsroom/test_links.py compa
 
 from __future__ import annotations
 
-from functools import cache
+import re
+from collections.abc import Callable
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import quote
 
 from django.core.files.storage import default_storage
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
 _MARKER = "slug-marker"
@@ -27,8 +29,16 @@ def _pattern(name: str, prefix: str) -> tuple[str, str]:
 
 def slug_url(name: str, slug: str) -> str:
     """`reverse(name, kwargs={"slug": slug})` for a URL pattern whose only argument is `slug`."""
+    return slug_urls(name)(slug)
+
+
+def slug_urls(name: str) -> Callable[[str], str]:
+    """`slug_url` for one pattern, with the request's script prefix read once: for a list of links."""
     before, after = _pattern(name, get_script_prefix())
-    return before + quote(slug, safe=_SAFE) + after
+    return lambda slug: before + (slug if _plain(slug) else quote(slug, safe=_SAFE)) + after
+
+
+_plain = re.compile(r"[A-Za-z0-9_-]+").fullmatch  # most slugs: nothing to quote
 
 
 def story_url(slug: str) -> str:
@@ -47,3 +57,13 @@ def media_url(file: Any) -> str:
     """The address of a stored file: an ImageField's file, or its name as a row holds it."""
     name = getattr(file, "name", file)
     return default_storage.url(name) if name else ""
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    """`reverse()`, remembered: every page links the same few addresses (~30 µs each to reverse)."""
+    return _reverse(get_script_prefix(), get_urlconf(), name, args, tuple(sorted(kwargs.items())))
+
+
+@lru_cache(maxsize=4096)
+def _reverse(prefix: str, urlconf: str | None, name: str, args: tuple, kwargs: tuple) -> str:
+    return reverse(name, urlconf=urlconf, args=args or None, kwargs=dict(kwargs) or None)

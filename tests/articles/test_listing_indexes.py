@@ -75,6 +75,8 @@ def test_every_connection_plans_for_an_archive_held_in_memory():
         assert cursor.fetchone() == ("1.1",)
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone() == ("0",)
+        cursor.execute("SHOW plan_cache_mode")  # the reader pages' statements: planned once
+        assert cursor.fetchone() == ("force_generic_plan",)
 
 
 @pytest.mark.django_db

@@ -1,17 +1,21 @@
-"""The teaser furniture's fast formatting gives exactly what Django's date formats and format_html give."""
+"""The teaser furniture's fast formatting gives exactly what Django's date formats, `Truncator` and
+format_html give, escaping every field."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import override as override_language
 
-from articles.markup import DATE_UNKNOWN, dateline, story_meta
+from articles.markup import DATE_UNKNOWN, dateline, headline_list, story_list, story_meta
 from articles.models import Article
 
 MOMENTS = [
@@ -54,3 +58,42 @@ def test_story_meta_escapes_the_byline_and_matches_format_html(byline: str, minu
     )
     assert str(story_meta(article)) == expected
     assert "<b>" not in str(story_meta(article))
+
+
+def teaser(**fields) -> SimpleNamespace:
+    story = {"title": "T", "slug": "t", "summary": "", "byline": "", "reading_minutes": 0}
+    return SimpleNamespace(**{**story, "published_at": MOMENTS[0], "section": None, **fields})
+
+
+def test_story_list_matches_format_html_and_escapes_every_field() -> None:
+    section = SimpleNamespace(name="Arts & <i>Culture</i>", slug="arts")
+    long_summary = " ".join(f"w{n}<" for n in range(60))
+    story = teaser(title='<b>"Bold"</b>', slug="ünï", summary=long_summary, byline="A & B", section=section)
+    expected = format_html(
+        '<ol class="story-list">\n<li class="story-item">\n<article class="story-card">\n'
+        '<p class="kicker"><a href="{}">{}</a></p><h3 class="story-title"><a href="{}">{}</a></h3>\n'
+        '<p class="story-summary">{}</p>{}\n</article>\n</li>\n</ol>',
+        reverse("section_detail", kwargs={"slug": "arts"}),
+        section.name,
+        reverse("article_detail", kwargs={"slug": "ünï"}),
+        story.title,
+        Truncator(long_summary).words(45, truncate=" …"),
+        story_meta(story),
+    )
+    assert story_list([story], level=3, show_section=True) == expected
+    assert "kicker" not in story_list([story]) and "<h2 " in story_list([story])
+
+
+def test_story_list_says_when_it_is_empty() -> None:
+    assert story_list([], empty_text="None <yet>") == '<p class="empty">None &lt;yet&gt;</p>'
+
+
+def test_headline_list_links_each_story_with_its_date() -> None:
+    stories = [teaser(title="A < B", slug="a-b"), teaser(title="C", slug="c", published_at=None)]
+    assert headline_list(stories) == format_html(
+        '<li><a href="{}">{}</a> {}</li>\n<li><a href="/articles/c/">C</a> {}</li>',
+        "/articles/a-b/",
+        "A < B",
+        dateline(MOMENTS[0]),
+        DATE_UNKNOWN,
+    )

@@ -9,7 +9,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.jinja2 import format_date, truncatechars, truncatewords, url
+from articles.markup import truncatewords
+from newsroom.jinja2 import format_date, truncatechars, url
 
 WHEN = datetime(2024, 12, 31, 23, 30, tzinfo=UTC)
 

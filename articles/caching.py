@@ -329,12 +329,17 @@ def archive_cached(name: str, compute: Callable[[], T], timeout: int) -> T:
 
     For page furniture that every page shows and that costs a query, such as the section menu;
     it is kept whether or not whole pages are (`PAGE_CACHE_SECONDS`)."""
-    key = f"{name}:{archive_version()}"
+    key = archive_cache_key(name)
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+def archive_cache_key(name: str) -> str:
+    """The cache key of fragment `name` of the archive as it is now: stale at any change."""
+    return f"{name}:{archive_version()}"
 
 
 def cache_public_page(*, max_age: int = 60, s_maxage: int = 300, story_kwarg: str = "") -> Callable:

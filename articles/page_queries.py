@@ -133,8 +133,8 @@ def _teaser(*, hero: bool = False) -> str:
         {picture if hero else ""})"""
 
 
-# The home page: the newest public stories; on the front page ($5) also the lead story's byline
-# and the newest $6 stories of each section among the $7 newest.
+# The home page: the newest public stories; on the front page ($5) also the lead story's byline,
+# and ($8) the newest $6 stories of each section among the $7 newest.
 HOME_PAGE = f"""
 WITH page AS (
     SELECT {TEASER_COLUMNS}, a.hero_image_id FROM articles_article a WHERE {_public("a", now="$3")}
@@ -150,7 +150,7 @@ SELECT
             ORDER BY l.position, l.id), '[]')
         FROM articles_articleauthor l JOIN authors_author au ON au.id = l.author_id
         WHERE l.article_id = (SELECT a.id FROM page a ORDER BY {LISTING_ORDER} LIMIT 1)) END AS lead_authors,
-    CASE WHEN $5 THEN (
+    CASE WHEN $8 THEN (
         SELECT coalesce(json_agg(json_build_object('id', s.id, 'name', s.name, 'slug', s.slug,
             'stories', b.stories) ORDER BY s.name), '[]')
         FROM (SELECT r.section_id, json_agg(json_build_object('slug', r.slug, 'title', r.title,
@@ -196,7 +196,10 @@ FROM authors_author au WHERE au.slug = $1
 # name: (parameter types, SQL)
 STATEMENTS = {
     "newsroom_story_page": ("text, boolean, timestamptz", STORY_PAGE),
-    "newsroom_home_page": ("integer, integer, timestamptz, integer, boolean, integer, integer", HOME_PAGE),
+    "newsroom_home_page": (
+        "integer, integer, timestamptz, integer, boolean, integer, integer, boolean",
+        HOME_PAGE,
+    ),
     "newsroom_section_page": ("text, integer, integer, timestamptz, integer", SECTION_PAGE),
     "newsroom_author_page": ("text, integer, integer, timestamptz, integer", AUTHOR_PAGE),
 }
@@ -260,13 +263,22 @@ def story_page(slug: str, *, preview: bool = False, now: datetime | None = None)
     return _first_row("newsroom_story_page", [slug, preview, now or timezone.now()])
 
 
-def home_page(offset: int, limit: int, *, count_cap: int, per_section: int = 3, recent: int = 400) -> Row:
+def home_page(
+    offset: int,
+    limit: int,
+    *,
+    count_cap: int,
+    blocks: bool | None = None,
+    per_section: int = 3,
+    recent: int = 400,
+) -> Row:
     """`stories[offset:offset + limit]` of the public listing and its `count` (up to `count_cap`);
-    on the front page (offset 0) also `lead_authors`, the first story's byline, and
-    `section_blocks`: each section with its newest `per_section` stories among the `recent`
-    newest, by section name."""
+    on the front page (offset 0) also `lead_authors`, the first story's byline, and, unless
+    `blocks` is False, `section_blocks`: each section with its newest `per_section` stories among
+    the `recent` newest, by section name."""
     front = offset == 0
-    params = [offset, limit, timezone.now(), count_cap, front, per_section, recent]
+    blocks = front if blocks is None else blocks
+    params = [offset, limit, timezone.now(), count_cap, front, per_section, recent, blocks]
     return _first_row("newsroom_home_page", params)
 
 

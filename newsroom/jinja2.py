@@ -71,7 +71,6 @@ def environment(**options: Any) -> Environment:
         dateline=markup.dateline,
         story_meta=markup.story_meta,
         story_list=markup.story_list,
-        headline_list=markup.headline_list,
         search_hit=markup.search_hit,
         facet_items=markup.facet_items,
         image_absolute_url=seo.image_absolute_url,

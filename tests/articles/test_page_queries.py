@@ -215,7 +215,7 @@ def test_section_and_author_pages_are_their_public_listings(listing, prepared):
 @pytest.mark.parametrize(
     ("name", "params", "index"),
     [
-        ("newsroom_home_page", "0, 20, %s, 1000, true, 3, 400", "article_listing_idx"),
+        ("newsroom_home_page", "0, 20, %s, 1000, true, 3, 400, true", "article_listing_idx"),
         ("newsroom_section_page", "%s, 0, 20, %s, 1000", "article_section_listing_idx"),
         ("newsroom_author_page", "%s, 0, 20, %s, 1000", "author_listing_idx"),
     ],

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import override as override_language
 
-from articles.markup import DATE_UNKNOWN, dateline, headline_list, story_list, story_meta
+from articles.markup import DATE_UNKNOWN, dateline, section_blocks, story_list, story_meta
 from articles.models import Article
 
 MOMENTS = [
@@ -88,11 +88,16 @@ def test_story_list_says_when_it_is_empty() -> None:
     assert story_list([], empty_text="None <yet>") == '<p class="empty">None &lt;yet&gt;</p>'
 
 
-def test_headline_list_links_each_story_with_its_date() -> None:
+def test_section_blocks_link_each_section_and_its_headlines_with_dates() -> None:
     stories = [teaser(title="A < B", slug="a-b"), teaser(title="C", slug="c", published_at=None)]
-    assert headline_list(stories) == format_html(
-        '<li><a href="{}">{}</a> {}</li>\n<li><a href="/articles/c/">C</a> {}</li>',
-        "/articles/a-b/",
+    block = SimpleNamespace(id=7, name="News & Views", slug="news", stories=stories)
+    assert section_blocks([block]) == format_html(
+        '<section class="section-block" aria-labelledby="section-7">\n'
+        '<h3 id="section-7" class="section-block-title"><a href="{}">{}</a></h3>\n<ul>\n'
+        '<li><a href="{}">{}</a> {}</li>\n<li><a href="/articles/c/">C</a> {}</li>\n</ul>\n</section>',
+        reverse("section_detail", kwargs={"slug": "news"}),
+        "News & Views",
+        reverse("article_detail", kwargs={"slug": "a-b"}),
         "A < B",
         dateline(MOMENTS[0]),
         DATE_UNKNOWN,

@@ -6,12 +6,14 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 from django.views.defaults import server_error
 
-from articles.models import Article, RelatedLink
+from articles.models import Article, RelatedLink, Section
 from tests.articles.reader_data import (
     SEED_CHROME,
     SEED_CREDIT,
@@ -103,6 +105,29 @@ def test_home_shows_latest_stories_and_stories_by_section(client, archive):
     assert sorted(blocks) == ["Business", "Culture", "World"]
     assert len(blocks["World"].select("li")) == 3
     assert soup.select_one('.pagination a[rel="next"]')["href"] == "?page=2"
+
+
+def test_home_section_blocks_are_kept_until_the_archive_changes(
+    client, archive, django_capture_on_commit_callbacks
+):
+    """The "By section" blocks are a cached fragment: the next front page reads only its stories,
+    and a change shows at once."""
+
+    def world_headlines() -> list[str]:
+        blocks = {
+            b.select_one("h3").get_text(strip=True): b for b in page(client.get("/")).select(".section-block")
+        }
+        return [link.get_text() for link in blocks["World"].select("li a")]
+
+    before = world_headlines()
+    with CaptureQueriesContext(connection) as queries:
+        assert world_headlines() == before
+    (statement,) = [query["sql"] for query in queries if "newsroom_home_page" in query["sql"]]
+    assert statement.rstrip(")").endswith("false")  # the blocks' part of the statement not run
+    with django_capture_on_commit_callbacks(execute=True):  # the change commits: pages go stale
+        world = Section.objects.get(name="World")
+        ArticleFactory(section=world, title="Fresh from the world", published_at=timezone.now())
+    assert world_headlines()[0] == "Fresh from the world"
 
 
 def test_home_more_stories_are_paginated(client, archive):

@@ -13,13 +13,12 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Image
 from authors.models import Author
-from newsroom.links import author_url, media_url, story_url
+from newsroom.links import author_url, media_url, story_url, url
 
 SCHEMA = "https://schema.org"
 _JSON_SCRIPT_ESCAPES = {
@@ -66,7 +65,7 @@ def author_node(author: Author, absolute: Callable[[str], str], *, with_image: b
 
 
 def publisher_node(absolute: Callable[[str], str]) -> dict:
-    return {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute(reverse("home"))}
+    return {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute(url("home"))}
 
 
 def image_node(image: Image, absolute: Callable[[str], str]) -> dict:
@@ -128,7 +127,7 @@ def website_json_ld(request: HttpRequest) -> SafeString:
             "@context": SCHEMA,
             "@type": "WebSite",
             "name": settings.SITE_NAME,
-            "url": absolute(reverse("home")),
+            "url": absolute(url("home")),
             "publisher": publisher_node(absolute),
         }
     )

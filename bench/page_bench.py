@@ -4,7 +4,7 @@
     apt-get install -y wrk          # Debian's package
     EMBEDDED_DB_DIR=var/bench-postgres DEBUG=1 .venv/bin/python manage.py migrate
     EMBEDDED_DB_DIR=var/bench-postgres DEBUG=1 .venv/bin/python bench/generate_archive.py --articles 100000
-    .venv/bin/python bench/page_bench.py --seconds 10 [--record]
+    .venv/bin/python bench/page_bench.py --seconds 10 [--rounds 3] [--mode both|on|off] [--record]
 
 The archive is whatever the bench database holds (the search benchmark's generator makes 100,000
 synthetic articles). For each mode (cache on, cache off) the script starts gunicorn with
@@ -14,7 +14,8 @@ readers' traffic rather than one URL: each request a random one of the 1,000 new
 (a wrk Lua script), after a warm-up with the page cache on, which each process fills for
 itself: rounds of WARM_ROUND_SECONDS until the rate stops rising (a slower machine takes longer
 to render each story once in each process). Reported: requests/s, p50 and p99 latency, errors
-and non-2xx/3xx, and the ratio to hello.
+and non-2xx/3xx, and the ratio to hello; with --rounds, the medians of the rounds and the ratio's
+range, each round against its own hello (this machine's speed drifts by a third within minutes).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import argparse
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -165,19 +167,23 @@ def etag(url: str) -> str:
 
 
 def run_mode(
-    cache_seconds: int, urls: dict[str, str], seconds: int, newest: Path
-) -> dict[str, dict[str, float]]:
+    cache_seconds: int, urls: dict[str, str], seconds: int, newest: Path, rounds: int
+) -> list[dict[str, dict[str, float]]]:
+    """`rounds` runs of every URL in turn, each between two runs of hello: one server, warmed once."""
     server = start_server(cache_seconds)
     try:
         for url in urls.values():
             urllib.request.urlopen(BASE + url).read()  # warm: caches, connections, templates
-        results = {name: wrk(url, seconds) for name, url in urls.items()}
-        results["304"] = wrk(urls["article"], seconds, header=f"If-None-Match: {etag(urls['article'])}")
         if cache_seconds:
             warm(newest)
-        results[f"{NEWEST:,} newest stories, random"] = wrk("/", seconds, script=newest)
-        results["hello (again)"] = wrk(urls["hello"], seconds)  # the ceiling, measured on both sides
-        return results
+        runs = []
+        for _ in range(rounds):
+            results = {name: wrk(url, seconds) for name, url in urls.items()}
+            results["304"] = wrk(urls["article"], seconds, header=f"If-None-Match: {etag(urls['article'])}")
+            results[f"{NEWEST:,} newest stories, random"] = wrk("/", seconds, script=newest)
+            results["hello (again)"] = wrk(urls["hello"], seconds)  # the ceiling, on both sides
+            runs.append(results)
+        return runs
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -197,14 +203,26 @@ def warm(script: Path) -> None:
     )
 
 
-def report(mode: str, results: dict[str, dict[str, float]]) -> list[str]:
-    ceiling = (results["hello"]["rps"] + results["hello (again)"]["rps"]) / 2
+def report(mode: str, runs: list[dict[str, dict[str, float]]]) -> list[str]:
+    """One row per page: the median of the rounds, and the ratio to hello as its median and range
+    over the rounds, each round's ratio against that round's own hello (the machine's speed
+    drifts between rounds)."""
+    ratios = {name: [] for name in runs[0]}
+    for results in runs:
+        ceiling = (results["hello"]["rps"] + results["hello (again)"]["rps"]) / 2
+        for name, r in results.items():
+            ratios[name].append(r["rps"] / ceiling)
     lines = [f"\n### {mode}\n", "| page | req/s | p50 ms | p99 ms | errors | non-2xx/3xx | ratio to hello |",
              "|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
-    for name, r in results.items():
+    for name in runs[0]:
+        r = {key: statistics.median(results[name][key] for results in runs) for key in runs[0][name]}
+        errors = sum(results[name]["errors"] for results in runs)
+        non2xx = sum(results[name]["non2xx"] for results in runs)
+        ratio = f"{statistics.median(ratios[name]):.2f}"
+        if len(runs) > 1:
+            ratio += f" ({min(ratios[name]):.2f}-{max(ratios[name]):.2f})"
         lines.append(
-            f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {r['non2xx']} "
-            f"| {r['rps'] / ceiling:.2f} |"
+            f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {errors} | {non2xx} | {ratio} |"
         )
     return lines
 
@@ -219,7 +237,8 @@ def main() -> None:
     args = parser.parse_args()
     urls = sample_urls()
     lines = [
-        f"\n## Pages\n\n`.venv/bin/python bench/page_bench.py --seconds {args.seconds} --record` "
+        f"\n## Pages\n\n`.venv/bin/python bench/page_bench.py --seconds {args.seconds} "
+        f"--rounds {args.rounds} --mode {args.mode} --record` "
         f"({time.strftime('%Y-%m-%d %H:%M')}, load average {os.getloadavg()[0]:.1f}): wrk -t2 -c32 per URL "
         f"against gunicorn on {os.cpu_count()} cores (wrk shares them); URLs: {urls}"
     ]
@@ -228,7 +247,7 @@ def main() -> None:
     for mode, seconds in modes.items():
         if args.mode != "both" and mode != f"page cache {args.mode}":
             continue
-        lines += report(mode, run_mode(seconds, urls, args.seconds, newest))
+        lines += report(mode, run_mode(seconds, urls, args.seconds, newest, args.rounds))
     print("\n".join(lines))
     if args.record:
         with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as results_file:

@@ -234,6 +234,7 @@ def main() -> None:
     parser.add_argument(
         "--mode", choices=["both", "on", "off"], default="both", help="page cache on, off or both"
     )
+    parser.add_argument("--rounds", type=int, default=1, help="runs of every URL; medians are reported")
     args = parser.parse_args()
     urls = sample_urls()
     lines = [

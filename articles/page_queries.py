@@ -1,10 +1,12 @@
 """The data of the busiest reader pages, each in one SQL statement, prepared once per connection.
 
-An uncached article page built from the ORM ran six queries; building them cost more than running
-them, and PostgreSQL planned each one again (bench/RESULTS.md, "the other stack"). Here the page is
-one statement, `PREPARE`d on each connection the first time it is used, so a request costs one
-round trip and no planning. Rows come back as plain objects (`Row`) whose names are the models'
-field names, so templates and `articles.seo` read them as they read model instances.
+Built from the ORM, an uncached article page ran six queries and a list page three or four;
+building them in Python cost more than running them, and PostgreSQL planned each one again
+(bench/RESULTS.md, "the other stack"). Here the article, home, section and author pages are one
+statement each, `PREPARE`d on a connection the first time it is used (and planned once:
+`plan_cache_mode` in newsroom/embedded_db.py), so a request costs one round trip and no planning.
+Rows come back as plain objects (`Row`) whose names are the models' field names, so templates and
+`articles.seo` read them as they read model instances.
 
 The `published()` gate (`articles.models.public_q`) is written here again, as SQL (`PUBLIC`);
 tests/articles/test_page_queries.py checks the two agree, story by story, on every case the gate

@@ -619,3 +619,12 @@ def test_listing_pagination_is_bounded_and_points_deeper_readers_to_the_archive(
     last = client.get("/", {"page": 2}).content.decode()
     assert "Page 2 of 2+" in last and 'href="/archive/">Older stories by date' in last
     assert client.get("/", {"page": 3}).status_code == 404
+    assert client.get("/", {"page": "last"}).content.decode() == last  # as Django's ListView reads it
+
+
+@pytest.mark.parametrize("kind", ["home", "author", "section"])
+def test_page_last_is_the_last_page(client, archive, kind):
+    url = page_urls(archive)[kind]
+    status = page(client.get(url)).select_one(".pagination-status")
+    pages = int(status.get_text().split(" of ")[1]) if status else 1
+    assert client.get(url, {"page": "last"}).content == client.get(url, {"page": pages}).content

@@ -49,35 +49,32 @@ def _public(alias: str, *, byline: bool = False, now: str = "$3") -> str:
 # byline, each author with their three newest other public stories (`author_listing_idx`), the
 # teasers with their pictures and, when public, their target's slug, and the older and newer
 # public story of its section in listing order (`article_section_listing_idx`: newest first,
-# undated last, then by id), as `ArticleQuerySet.older_neighbour` / `newer_neighbour` find them.
+# undated last, then by id). Each neighbour's scan starts at the story's date: an OR of the listing
+# order's cases could not bound it, and walked the section from its newest story (31 ms for a
+# 2016 story among 70,000 at 1M stories); the undated stories, last in the order, are read only
+# when no dated story is left.
+OLDER_FIRST = "o.published_at DESC NULLS LAST, o.id DESC"
+NEWER_FIRST = "o.published_at ASC NULLS FIRST, o.id ASC"
+
+
+def _neighbour(condition: str, order: str) -> str:
+    """The first public story of the story's section (`a`) meeting `condition`, in `order`."""
+    return f"""(SELECT json_build_object('slug', o.slug, 'title', o.title) FROM articles_article o
+        WHERE o.section_id = a.section_id AND {_public("o")} AND {condition} ORDER BY {order} LIMIT 1)"""
+
+
+DATED_OLDER = "o.published_at <= a.published_at AND NOT (o.published_at = a.published_at AND o.id >= a.id)"
+DATED_NEWER = "o.published_at >= a.published_at AND NOT (o.published_at = a.published_at AND o.id <= a.id)"
 _STORY_NEIGHBOURS = f"""
     CASE WHEN a.section_id IS NULL THEN NULL
-    WHEN a.published_at IS NULL THEN (
-        SELECT json_build_object('slug', o.slug, 'title', o.title) FROM articles_article o
-        WHERE o.section_id = a.section_id AND {_public("o")} AND o.published_at IS NULL AND o.id < a.id
-        ORDER BY o.published_at DESC NULLS LAST, o.id DESC LIMIT 1)
-    ELSE coalesce((
-        SELECT json_build_object('slug', o.slug, 'title', o.title) FROM articles_article o
-        WHERE o.section_id = a.section_id AND {_public("o")} AND o.published_at <= a.published_at
-          AND NOT (o.published_at = a.published_at AND o.id >= a.id)
-        ORDER BY o.published_at DESC NULLS LAST, o.id DESC LIMIT 1), (
-        SELECT json_build_object('slug', o.slug, 'title', o.title) FROM articles_article o
-        WHERE o.section_id = a.section_id AND {_public("o")} AND o.published_at IS NULL
-        ORDER BY o.published_at DESC NULLS LAST, o.id DESC LIMIT 1))
+    WHEN a.published_at IS NULL THEN {_neighbour("o.published_at IS NULL AND o.id < a.id", OLDER_FIRST)}
+    ELSE coalesce({_neighbour(DATED_OLDER, OLDER_FIRST)}, {_neighbour("o.published_at IS NULL", OLDER_FIRST)})
     END AS older,
     CASE WHEN a.section_id IS NULL THEN NULL
-    WHEN a.published_at IS NULL THEN coalesce((
-        SELECT json_build_object('slug', o.slug, 'title', o.title) FROM articles_article o
-        WHERE o.section_id = a.section_id AND {_public("o")} AND o.published_at IS NULL AND o.id > a.id
-        ORDER BY o.published_at ASC NULLS FIRST, o.id ASC LIMIT 1), (
-        SELECT json_build_object('slug', o.slug, 'title', o.title) FROM articles_article o
-        WHERE o.section_id = a.section_id AND {_public("o")} AND o.published_at IS NOT NULL
-        ORDER BY o.published_at ASC NULLS FIRST, o.id ASC LIMIT 1))
-    ELSE (
-        SELECT json_build_object('slug', o.slug, 'title', o.title) FROM articles_article o
-        WHERE o.section_id = a.section_id AND {_public("o")} AND o.published_at >= a.published_at
-          AND NOT (o.published_at = a.published_at AND o.id <= a.id)
-        ORDER BY o.published_at ASC NULLS FIRST, o.id ASC LIMIT 1)
+    WHEN a.published_at IS NULL THEN coalesce(
+        {_neighbour("o.published_at IS NULL AND o.id > a.id", NEWER_FIRST)},
+        {_neighbour("o.published_at IS NOT NULL", NEWER_FIRST)})
+    ELSE {_neighbour(DATED_NEWER, NEWER_FIRST)}
     END AS newer"""
 
 STORY_PAGE = f"""
@@ -259,10 +256,10 @@ JSON_AS_ROWS = psycopg2.extensions.new_type(
 )
 
 
-def story_page(slug: str, *, preview: bool = False, now: datetime | None = None) -> Row | None:
+def story_page(slug: str, *, preview: bool = False) -> Row | None:
     """The article page's story and everything around it, or None when there is no such story
     (or, unless `preview`, it is not public)."""
-    return _first_row("newsroom_story_page", [slug, preview, now or timezone.now()])
+    return _first_row("newsroom_story_page", [slug, preview, timezone.now()])
 
 
 def home_page(

@@ -69,7 +69,6 @@ def environment(**options: Any) -> Environment:
         section_url=section_url,
         section_links=markup.section_links,
         dateline=markup.dateline,
-        story_meta=markup.story_meta,
         story_list=markup.story_list,
         search_hit=markup.search_hit,
         facet_items=markup.facet_items,
@@ -79,5 +78,5 @@ def environment(**options: Any) -> Environment:
         breadcrumb_json_ld=seo.breadcrumb_json_ld,
         website_json_ld=seo.website_json_ld,
     )
-    env.filters.update(date=format_date, truncatewords=markup.truncatewords, truncatechars=truncatechars)
+    env.filters.update(date=format_date, truncatechars=truncatechars)
     return env

@@ -28,6 +28,8 @@ DEFAULT_DATABASE_NAME = "newsroom"
 # most, and a warm connection saves ~1 ms per request. See
 # https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
 CONN_MAX_AGE = 60
+# Django's PostgreSQL backend with a cheaper health check (newsroom/postgresql/base.py).
+ENGINE = "newsroom.postgresql"
 # Per-connection planner settings, whatever the server:
 # - parallel workers add latency on small machines, and a news archive's queries are short;
 # - the working set (listings, indexes) lives in memory, so a random page read costs about what a
@@ -48,7 +50,9 @@ def database_config(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     """Return Django's `DATABASES["default"]` for this environment."""
     url = environ.get("DATABASE_URL", "").strip()
     if url:
-        config = dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+        config = dj_database_url.parse(
+            url, engine=ENGINE, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+        )
     else:
         data_dir = Path(environ.get("EMBEDDED_DB_DIR") or DEFAULT_DATA_DIR)
         config = embedded_database_config(data_dir, environ.get("EMBEDDED_DB_NAME") or DEFAULT_DATABASE_NAME)
@@ -63,7 +67,7 @@ def embedded_database_config(
     info = start_embedded_server(data_dir).get_postmaster_info()
     ensure_database(info.socket_dir, info.port, name)
     return {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": ENGINE,
         "NAME": name,
         "USER": "postgres",
         "PASSWORD": "",

@@ -79,7 +79,7 @@ def test_embedded_server_starts_in_an_empty_folder_creates_the_database_and_stop
 
 def test_database_url_is_parsed_with_persistent_healthy_connections():
     config = database_config({"DATABASE_URL": "postgres://editor:s3cret@db.example:6543/archive"})
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "newsroom.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("archive", "editor", "s3cret")
     assert (config["HOST"], config["PORT"]) == ("db.example", 6543)
     assert config["CONN_MAX_AGE"] > 0 and config["CONN_HEALTH_CHECKS"] is True

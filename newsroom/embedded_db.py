@@ -50,9 +50,7 @@ def database_config(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     """Return Django's `DATABASES["default"]` for this environment."""
     url = environ.get("DATABASE_URL", "").strip()
     if url:
-        config = dj_database_url.parse(
-            url, engine=ENGINE, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
-        )
+        config = dj_database_url.parse(url, engine=ENGINE, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
     else:
         data_dir = Path(environ.get("EMBEDDED_DB_DIR") or DEFAULT_DATA_DIR)
         config = embedded_database_config(data_dir, environ.get("EMBEDDED_DB_NAME") or DEFAULT_DATABASE_NAME)

@@ -18,8 +18,12 @@ from articles.caching import (
     STALE_WHILE_REVALIDATE_SECONDS,
     STRUCTURE_KEY,
     VERSION_KEY,
+    archive_state,
     archive_version,
+    begin_request,
+    end_request,
 )
+from articles import caching
 from articles.models import Article
 from newsroom.cache_config import cache_config
 from tests.factories import ArticleFactory, SectionFactory
@@ -292,3 +296,34 @@ def test_a_version_left_by_the_release_before_in_a_shared_cache_still_serves_pag
     cache.set(VERSION_KEY, 7, timeout=None)
     assert archive_version() == "7"
     assert client.get(ArticleFactory().get_absolute_url()).status_code == 200
+
+
+def test_a_request_reads_the_archive_state_once(client, page_cache, monkeypatch):
+    """The page cache's key, the section menu's fragment and the story's ETag: one read for all."""
+    reads = []
+    read = caching._read_archive_state
+    monkeypatch.setattr(caching, "_read_archive_state", lambda: reads.append(1) or read())
+    url = ArticleFactory().get_absolute_url()
+    for _ in range(2):  # rendered, then from the cache
+        reads.clear()
+        response = client.get(url)
+        assert response.status_code == 200 and response.has_header("ETag")
+        assert reads == [1]
+
+
+def test_a_change_within_a_request_is_seen_by_the_rest_of_it(django_capture_on_commit_callbacks):
+    begin_request()
+    try:
+        before = archive_version()
+        assert archive_state() is archive_state()
+        with django_capture_on_commit_callbacks(execute=True):
+            ArticleFactory()
+        assert archive_version() != before
+    finally:
+        end_request()
+
+
+def test_outside_a_request_every_read_is_fresh():
+    before = archive_version()
+    cache.set(VERSION_KEY, "moved-by-another-process", timeout=None)
+    assert archive_version() == "moved-by-another-process" != before

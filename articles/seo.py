@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Image
 from authors.models import Author
-from newsroom.links import author_url, media_url, story_url, url
+from newsroom.links import absolute_urls, author_url, media_url, story_url, url
 
 SCHEMA = "https://schema.org"
 _JSON_SCRIPT_ESCAPES = {
@@ -45,7 +45,7 @@ def image_url(image: Image | None) -> str:
 
 def image_absolute_url(request: HttpRequest, image: Image | None) -> str:
     url = image_url(image)
-    return request.build_absolute_uri(url) if url else ""
+    return absolute_urls(request)(url) if url else ""
 
 
 def author_node(author: Author, absolute: Callable[[str], str], *, with_image: bool = False) -> dict:
@@ -86,7 +86,7 @@ def article_json_ld(
 ) -> SafeString:
     """NewsArticle at `page` (its canonical URL): dates only when known (never invented), the
     byline, the hero image."""
-    absolute = request.build_absolute_uri
+    absolute = absolute_urls(request)
     data: dict[str, Any] = {"@context": SCHEMA, "@type": "NewsArticle", "headline": article.title}
     if article.summary:
         data["description"] = article.summary
@@ -107,12 +107,12 @@ def article_json_ld(
 
 
 def author_json_ld(request: HttpRequest, author: Author) -> SafeString:
-    absolute = request.build_absolute_uri
+    absolute = absolute_urls(request)
     return json_ld({"@context": SCHEMA, **author_node(author, absolute, with_image=True)})
 
 
 def breadcrumb_json_ld(request: HttpRequest, crumbs: list[tuple[str, str]]) -> SafeString:
-    absolute = request.build_absolute_uri
+    absolute = absolute_urls(request)
     items = [
         {"@type": "ListItem", "position": position, "name": name, "item": absolute(url)}
         for position, (name, url) in enumerate(crumbs, start=1)
@@ -121,7 +121,7 @@ def breadcrumb_json_ld(request: HttpRequest, crumbs: list[tuple[str, str]]) -> S
 
 
 def website_json_ld(request: HttpRequest) -> SafeString:
-    absolute = request.build_absolute_uri
+    absolute = absolute_urls(request)
     return json_ld(
         {
             "@context": SCHEMA,

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import caching
 from articles.caching import (
     STALE_IF_ERROR_SECONDS,
     STALE_WHILE_REVALIDATE_SECONDS,
@@ -23,7 +24,6 @@ from articles.caching import (
     begin_request,
     end_request,
 )
-from articles import caching
 from articles.models import Article
 from newsroom.cache_config import cache_config
 from tests.factories import ArticleFactory, SectionFactory

@@ -2,9 +2,10 @@
 archive may hold, and under a script prefix (a site served below a path)."""
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse, set_script_prefix
 
-from newsroom.links import author_url, media_url, section_url, slug_url, story_url
+from newsroom.links import absolute_urls, author_url, media_url, section_url, slug_url, story_url
 
 SLUGS = [
     "plain",
@@ -42,3 +43,24 @@ def test_a_script_prefix_is_kept():
 def test_media_url_of_a_file_or_its_name(settings):
     assert media_url("") == "" and media_url(None) == ""
     assert media_url("images/2024/01/a.png") == settings.MEDIA_URL + "images/2024/01/a.png"
+
+
+LOCATIONS = [
+    *(story_url(slug) for slug in SLUGS),
+    "/",
+    "/media/images/a%20b.png",
+    "/ünï/raw-iri",
+    "//cdn.example/x.png",
+    "/a/./b/../c",
+    "https://media.example/images/a.png",
+    "relative/path",
+    "?page=2",
+]
+
+
+@pytest.mark.parametrize("host", ["testserver", "news.example:8443"])
+@pytest.mark.parametrize("location", LOCATIONS)
+def test_absolute_urls_is_build_absolute_uri(location, host, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "news.example"]
+    request = RequestFactory().get("/articles/some-story/", HTTP_HOST=host, secure=host != "testserver")
+    assert absolute_urls(request)(location) == request.build_absolute_uri(location)

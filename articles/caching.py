@@ -21,7 +21,7 @@
 * Only anonymous GET/HEAD requests are served from or stored in the cache; responses marked
   private or no-store (staff previews) never are.
 * `Cache-Control`: browsers revalidate after `max-age`, CDNs after `s-maxage` (old stories, which
-  rarely change, longer: see `ArticleDetailView`). A CDN cannot hear of an editor's save, so
+  rarely change, longer: see `articles.views.article_detail`). A CDN cannot hear of an editor's save, so
   `s-maxage` is what bounds how long a correction takes to reach its readers. Past it, a cache
   may serve its copy a minute more while it revalidates in the background
   (`stale-while-revalidate`: a busy page's readers never wait on a revalidation; short, because

@@ -51,7 +51,7 @@ story_page = cache_public_page(story_kwarg="slug")  # stale when its story chang
 urlpatterns = [
     path("", front_page(views.HomeView.as_view()), name="home"),
     path("feed/", page(feeds.LatestStoriesFeed()), name="feed"),
-    path("articles/<slugtext:slug>/", story_page(views.ArticleDetailView.as_view()), name="article_detail"),
+    path("articles/<slugtext:slug>/", story_page(views.article_detail), name="article_detail"),
     path("authors/<slugtext:slug>/", page(views.AuthorDetailView.as_view()), name="author_detail"),
     path("authors/<slugtext:slug>/feed/", page(feeds.AuthorFeed()), name="author_feed"),
     path("sections/<slugtext:slug>/", page(views.SectionDetailView.as_view()), name="section_detail"),

@@ -11,6 +11,7 @@ and on a row (a dict) alike, and call the functions below for URLs and computed 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
@@ -52,6 +53,11 @@ FAST_DATE_FORMATS: dict[str, Callable[[date], str]] = {
 
 
 def truncatechars(text: str, length: int) -> str:
+    """Django's `truncatechars`. A text already short and in NFC (most headlines) comes back as it
+    is, as from Truncator, without its count of combining characters (which can only shorten it)."""
+    text = str(text)
+    if len(text) <= length and unicodedata.is_normalized("NFC", text):
+        return text
     return Truncator(text).chars(length)
 
 

@@ -29,11 +29,21 @@ def test_date_is_djangos_date_filter(zone, fmt):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "one", "a b c d e f", "  spaced   out  words here ", "<b>bold</b> words"]
+    "text",
+    [
+        "",
+        "one",
+        "a b c d e f",
+        "  spaced   out  words here ",
+        "<b>bold</b> words",
+        "e\u0301te\u0301",
+        "fivec",
+    ],
 )
 def test_truncation_is_djangos(text):
     assert truncatewords(text, 3) == defaultfilters.truncatewords(text, 3)
-    assert truncatechars(text, 5) == defaultfilters.truncatechars(text, 5)
+    for length in (1, 4, 5, 6):
+        assert truncatechars(text, length) == defaultfilters.truncatechars(text, length)
 
 
 def test_url_is_reverse_and_remembers_it():

@@ -42,7 +42,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
 from datetime import datetime
 from functools import wraps
 from typing import Any, NamedTuple, TypeVar
@@ -57,6 +56,7 @@ from django.utils.cache import patch_cache_control
 
 from articles.models import Article
 from newsroom.db_router import replica_aliases
+from newsroom.request_scope import once_per_request
 
 VERSION_KEY = "archive-version"  # every page: moves at any change
 STRUCTURE_KEY = "archive-structure"  # story pages: moves at any change but to stories themselves
@@ -79,37 +79,16 @@ class ArchiveState(NamedTuple):
     next_go_live: datetime | None  # when the next scheduled story goes live, if one is scheduled
 
 
-# The archive's state as this request first read it (a one-slot list while a request is served).
-_request_state: ContextVar[list[ArchiveState | None] | None] = ContextVar("archive_state", default=None)
-
-
+@once_per_request
 def archive_state() -> ArchiveState:
     """The archive's versions, and when the next scheduled story goes live. Going live changes the
     lists without a write to announce it, so the version also moves when the clock passes that
     time (read once per version: one query after each change).
 
-    Read once per request: a page's cache key, its fragments (the section menu, the front page's
-    blocks) and its ETag then agree on one state, for three reads of the cache less. A change this
-    process makes (`_bump_all`, `_bump_stories`) is seen at once."""
-    memo = _request_state.get()
-    if memo is None:
-        return _read_archive_state()
-    if memo[0] is None:
-        memo[0] = _read_archive_state()
-    return memo[0]
-
-
-def begin_request(**_signal: Any) -> None:
-    _request_state.set([None])
-
-
-def end_request(**_signal: Any) -> None:
-    _request_state.set(None)
-
-
-def _forget_request_state() -> None:
-    if (memo := _request_state.get()) is not None:
-        memo[0] = None
+    Read once per request (newsroom/request_scope.py): a page's cache key, its fragments (the
+    section menu, the front page's blocks) and its ETag then agree on one state, for three reads
+    of the cache less. A change this process makes (`_bump_all`, `_bump_stories`) is seen at once."""
+    return _read_archive_state()
 
 
 def _read_archive_state() -> ArchiveState:
@@ -171,14 +150,14 @@ def _snapshot_version(snapshot: str) -> str:
 def _bump_all(version: str = "") -> None:
     cache.set(VERSION_KEY, version or _own_version(), timeout=None)
     _bump(STRUCTURE_KEY)
-    _forget_request_state()
+    archive_state.forget()
 
 
 def _bump_stories(slugs: set[str], version: str) -> None:
     """A change to these stories only: their own pages, and every list, which may show them. Other
     stories' pages keep their links to them (neighbours, "More by") until they expire."""
     cache.set(VERSION_KEY, version, timeout=None)
-    _forget_request_state()
+    archive_state.forget()
     for slug in slugs:
         try:
             cache.incr(_story_key(slug))

@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_AP
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from articles.caching import archive_cached
 from articles.models import Article, Section
 from newsroom.links import slug_urls
+from newsroom.request_scope import current_language, current_timezone
 
 NAV_SECTIONS = 8
 NAV_CACHE_SECONDS = 3600  # a bound only: any change, and any scheduled story going live, redo it
@@ -51,7 +51,7 @@ def dateline(when: datetime | None) -> SafeString:
 
 def datelines() -> Callable[[datetime | None], SafeString]:
     """`dateline` with the current time zone and language looked up once: for a list of stories."""
-    zone, months = timezone.get_current_timezone(), _month_names(get_language())
+    zone, months = current_timezone(), _month_names(current_language())
 
     def dateline(when: datetime | None) -> SafeString:
         if when is None:

@@ -5,7 +5,8 @@ notification, which each process's listener starts to hear with its first reques
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
 
-from articles.caching import begin_request, bump_archive_version, end_request, listen_for_archive_changes
+from articles.caching import bump_archive_version, listen_for_archive_changes
+from newsroom.request_scope import begin_request, end_request
 
 
 def archive_changed(sender, **kwargs) -> None:
@@ -17,8 +18,8 @@ def connect() -> None:
     from authors.models import Author
 
     request_started.connect(listen_for_archive_changes, dispatch_uid="archive-change-listener")
-    request_started.connect(begin_request, dispatch_uid="archive-state-begin")
-    request_finished.connect(end_request, dispatch_uid="archive-state-end")
+    request_started.connect(begin_request, dispatch_uid="request-scope-begin")
+    request_finished.connect(end_request, dispatch_uid="request-scope-end")
     for model in (Article, ArticleAuthor, Author, Image, RelatedLink, Section):
         post_save.connect(
             archive_changed, sender=model, dispatch_uid=f"archive-changed-save-{model.__name__}"

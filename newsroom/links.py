@@ -15,8 +15,10 @@ from urllib.parse import quote
 
 from django.core.files.storage import default_storage
 from django.http import HttpRequest
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
+
+from newsroom.request_scope import url_setting
 
 _MARKER = "slug-marker"
 _SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted
@@ -35,7 +37,7 @@ def slug_url(name: str, slug: str) -> str:
 
 def slug_urls(name: str) -> Callable[[str], str]:
     """`slug_url` for one pattern, with the request's script prefix read once: for a list of links."""
-    before, after = _pattern(name, get_script_prefix())
+    before, after = _pattern(name, url_setting()[0])
     return lambda slug: before + (slug if _plain(slug) else quote(slug, safe=_SAFE)) + after
 
 
@@ -86,7 +88,7 @@ def media_url(file: Any) -> str:
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     """`reverse()`, remembered: every page links the same few addresses (~30 µs each to reverse)."""
-    return _reverse(get_script_prefix(), get_urlconf(), name, args, tuple(sorted(kwargs.items())))
+    return _reverse(*url_setting(), name, args, tuple(sorted(kwargs.items())))
 
 
 @lru_cache(maxsize=4096)

@@ -21,11 +21,10 @@ from articles.caching import (
     VERSION_KEY,
     archive_state,
     archive_version,
-    begin_request,
-    end_request,
 )
 from articles.models import Article
 from newsroom.cache_config import cache_config
+from newsroom.request_scope import begin_request, end_request
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -301,8 +300,8 @@ def test_a_version_left_by_the_release_before_in_a_shared_cache_still_serves_pag
 def test_a_request_reads_the_archive_state_once(client, page_cache, monkeypatch):
     """The page cache's key, the section menu's fragment and the story's ETag: one read for all."""
     reads = []
-    read = caching._read_archive_state
-    monkeypatch.setattr(caching, "_read_archive_state", lambda: reads.append(1) or read())
+    read = caching.archive_state.function
+    monkeypatch.setattr(caching.archive_state, "function", lambda: reads.append(1) or read())
     url = ArticleFactory().get_absolute_url()
     for _ in range(2):  # rendered, then from the cache
         reads.clear()

@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
+from django.utils.text import Truncator
 from django.views.defaults import server_error
 
 from articles.models import Article, RelatedLink, Section
@@ -390,6 +391,16 @@ def test_canonical_and_social_tags(client, archive):
     assert soup.select_one('meta[name="description"]')["content"] == article.summary
     assert soup.select_one('meta[name="twitter:card"]')["content"] == "summary"
     assert soup.select_one("title").get_text() == f"{article.title} · Newsroom"
+
+
+@pytest.mark.parametrize("words", [35, 36, 80])
+def test_a_long_summary_is_described_in_35_words_as_djangos_truncator_does(client, words):
+    summary = " ".join(f"word{n}" for n in range(words)) + "  \n trailing"
+    article = ArticleFactory(summary=summary)
+    soup = page(client.get(article.get_absolute_url()))
+    expected = Truncator(" ".join(summary.split())).words(35)
+    assert soup.select_one('meta[name="description"]')["content"] == expected
+    assert soup.select_one('meta[name="twitter:description"]')["content"] == expected
 
 
 def test_imported_story_keeps_its_original_canonical_url(client):

@@ -7,12 +7,11 @@ import time
 import psycopg2
 import psycopg2.extensions
 import pytest
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connection, connections
 
 from newsroom.postgresql import base
 
 pytestmark = pytest.mark.django_db(transaction=True)
-connection = connections["default"]  # the wrapper itself, not the proxy to it
 
 
 class CountingCursor(psycopg2.extensions.cursor):
@@ -59,7 +58,7 @@ def _terminate(pid: int) -> None:
 
 
 def test_the_project_uses_its_backend():
-    assert isinstance(connection, base.DatabaseWrapper)
+    assert isinstance(connections["default"], base.DatabaseWrapper)
     assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
 
 

@@ -24,7 +24,7 @@ from django.utils.text import Truncator
 from jinja2 import ChainableUndefined, Environment
 
 from articles import markup, seo
-from newsroom.links import author_url, media_url, section_url, story_url, url
+from newsroom.links import author_url, media_url, section_url, site_links, story_url, url
 from newsroom.request_scope import current_language, current_timezone
 
 
@@ -74,6 +74,7 @@ def environment(**options: Any) -> Environment:
     env.globals.update(
         SITE_NAME=settings.SITE_NAME,
         url=url,
+        site_links=site_links,
         static=static_url,
         media_url=media_url,
         story_url=story_url,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from django.core.files.storage import default_storage
@@ -84,6 +84,26 @@ def media_url(file: Any) -> str:
     """The address of a stored file: an ImageField's file, or its name as a row holds it."""
     name = getattr(file, "name", file)
     return default_storage.url(name) if name else ""
+
+
+class SiteLinks(NamedTuple):
+    """The addresses every page links to, in its masthead, menu and footer."""
+
+    home: str
+    archive: str
+    feed: str
+    sitemap: str
+
+
+def site_links() -> SiteLinks:
+    """The site's own links, reversed once per script prefix (a page wrote eight through `url()`)."""
+    return _site_links(*url_setting())
+
+
+@lru_cache(maxsize=64)
+def _site_links(prefix: str, urlconf: str | None) -> SiteLinks:
+    names = ("home", "archive", "feed", "sitemap_index")
+    return SiteLinks(*(reverse(name, urlconf=urlconf) for name in names))
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:

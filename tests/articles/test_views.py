@@ -569,6 +569,17 @@ def test_every_page_has_one_h1_landmarks_and_head_tags(client, archive, kind):
     for name in ('link[rel="canonical"]', 'meta[property="og:title"]', 'meta[name="twitter:card"]'):
         assert soup.select_one(name)
     assert soup.select_one('link[rel="alternate"][href="/feed/"]')
+    assert soup.select_one(".site-name a")["href"] == "/"
+    menu = {a.get_text(): a for a in soup.select(".section-nav a")}
+    assert menu["Front page"]["href"] == "/" and menu["Archive"]["href"] == "/archive/"
+    assert menu["Front page"].get("aria-current") == ("page" if kind == "home" else None)
+    footer = {a.get_text(): a["href"] for a in soup.select(".site-footer a")}
+    assert footer == {
+        "Front page": "/",
+        "Archive": "/archive/",
+        "RSS feed": "/feed/",
+        "Sitemap": "/sitemap.xml",
+    }
     for block in soup.find_all("script", type="application/ld+json"):
         json.loads(block.string)
     for img in soup.find_all("img"):

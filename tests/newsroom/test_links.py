@@ -5,7 +5,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse, set_script_prefix
 
-from newsroom.links import absolute_urls, author_url, media_url, section_url, slug_url, story_url
+from newsroom.links import absolute_urls, author_url, media_url, section_url, site_links, slug_url, story_url
 
 SLUGS = [
     "plain",
@@ -35,9 +35,11 @@ def test_a_script_prefix_is_kept():
     set_script_prefix("/news/")
     try:
         assert story_url("s") == reverse("article_detail", kwargs={"slug": "s"}) == "/news/articles/s/"
+        assert site_links() == ("/news/", "/news/archive/", "/news/feed/", reverse("sitemap_index"))
     finally:
         set_script_prefix("/")
     assert story_url("s") == "/articles/s/"
+    assert site_links().home == "/"
 
 
 def test_media_url_of_a_file_or_its_name(settings):

@@ -7,11 +7,12 @@ import multiprocessing
 import os
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-# One process per core: a page is CPU work (2-3 ms) around one short database read (~0.4 ms on the
-# same machine), so more processes only take turns on the cores. Measured on 2 cores with the page
-# benchmark (bench/RESULTS.md, "Workers per core"): 4 workers served 20-40% fewer pages a second
-# than 2, uncached and hello alike. WEB_CONCURRENCY is the usual override: raise it when the
-# database is across a network, where each request waits longer.
+# One process per core: a page is CPU work (1.5-3 ms) around one short database read (~0.4 ms on
+# the same machine), so more processes only take turns on the cores. Measured on 2 cores
+# (bench/RESULTS.md, "The uncached article page past 0.3"): 4 workers served 15-40% fewer pages a
+# second than 2, uncached and hello alike, and no more with slow searches among them.
+# WEB_CONCURRENCY is the usual override: raise it when the database is across a network, where
+# each request waits longer.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"

@@ -44,10 +44,6 @@ def format_date(value: date | datetime | None, format_string: str) -> str:
     return fast(value) if fast else dateformat.format(value, format_string)
 
 
-def _month(number: int) -> str:
-    return markup.month_name(current_language(), number)
-
-
 # The formats the article page uses (eight dates a page), without the general formatter's cost.
 FAST_DATE_FORMATS: dict[str, Callable[[date], str]] = {
     "c": lambda value: value.isoformat(),

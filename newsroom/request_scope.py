@@ -3,11 +3,11 @@
 A page asks for the same few things dozens of times: the script prefix and URLconf of every link
 it writes, the time zone and language of every date, the archive's state for every cache key.
 Django keeps the first ones in asgiref's `Local`, ~1.5 µs a read; an article page made 40 of them
-(bench/RESULTS.md). Wrapped in `once_per_request`, a function runs at its first call in a request
-and its value is kept until the request ends (`request_started` / `request_finished`, connected
-in articles/signals.py); outside a request (a command, a test, a thread of its own) every call
-runs it. The value is read lazily, at the first call, so it is what the middleware left: a time
-zone activated for the reader counts."""
+(bench/RESULTS.md, "The uncached article page past 0.3"). Wrapped in `once_per_request`, a
+function runs at its first call in a request and its value is kept until the request ends
+(`request_started` / `request_finished`, connected in articles/signals.py); outside a request (a
+command, a test, a thread of its own) every call runs it. The value is read lazily, at the first
+call, so it is what the middleware left: a time zone activated for the reader counts."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 `CONN_HEALTH_CHECKS` makes Django check a persistent connection before each request's first query,
 and Django's check is a `SELECT 1`: a round trip, and a statement for the server, on every request
 that reads the database. On this app's article page that was a tenth of the request's cost
-(bench/RESULTS.md, "The health check"). Here a connection used within the last
+(bench/RESULTS.md, "The uncached article page past 0.3"). Here a connection used within the last
 `PING_AFTER_IDLE_SECONDS` is checked on its socket instead: between requests the server has
 nothing to say, so a socket with something to read means the server has closed the connection or
 is closing it (a restart, a terminated backend, an idle timeout), and only then is the `SELECT 1`

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, models
 from django.db.models import F, Func, IntegerField, Q
 from django.db.models.functions import Upper
@@ -154,7 +155,12 @@ class ArticleQuerySet(models.QuerySet):
         if not self.query.where:
             return "TRUE", []
         compiler = self.query.get_compiler(using=self.db)
-        where, params = compiler.compile(self.query.where)
+        try:
+            where, params = compiler.compile(self.query.where)
+        except EmptyResultSet:  # a condition nothing can meet (an id past 2**63): no periods
+            return "FALSE", []
+        except FullResultSet:
+            return "TRUE", []
         if any(f'"{column}"' in where for column in (*SEARCH_COLUMNS, "body")):
             return None
         return where, list(params)

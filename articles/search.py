@@ -62,7 +62,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import TypeVar
 
@@ -282,8 +282,8 @@ def filter_articles(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
             queryset = queryset.filter(_by_authors(_authors_named(parsed.author, queryset.db), queryset.db))
     if parsed.after:
         queryset = queryset.filter(published_at__gte=_day_start(parsed.after))
-    if parsed.before:
-        # "before:D" includes D itself, like "after:D".
+    if parsed.before and parsed.before < date.max:
+        # "before:D" includes D itself, like "after:D"; the last day a date can name bounds nothing.
         queryset = queryset.filter(published_at__lt=_day_start(parsed.before + timedelta(days=1)))
     return queryset
 

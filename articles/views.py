@@ -3,8 +3,8 @@
 The busiest pages (article, home, section, author) read their data in one prepared statement each
 (articles/page_queries.py); the others query `Article.objects` (articles/models.py). `published()`
 is the one gate for what readers see, and the statements repeat it in SQL (tested to agree); the
-only exception is the staff preview of a draft or scheduled story, which is marked `noindex` and
-never cached. Every page runs a fixed, small number of queries.
+only exception is the editors' preview of a draft or scheduled story (`may_preview`), which is
+marked `noindex` and never cached. Every page runs a fixed, small number of queries.
 """
 
 from __future__ import annotations
@@ -199,14 +199,20 @@ class HomeView(StoryListView):
         return {"title": settings.SITE_NAME if number == 1 else f"More stories, page {number}"}
 
 
+def may_preview(user: Any) -> bool:
+    """Who sees drafts and scheduled stories on the reader site: staff who may change stories.
+    Anyone else (a reader, staff who look after authors only) gets the reader's 404."""
+    return user.is_staff and user.has_perm("articles.change_article")
+
+
 def _story(request: HttpRequest, slug: str) -> Row | None:
-    """The story page's row (`page_queries.story_page`): staff also get drafts and scheduled
+    """The story page's row (`page_queries.story_page`): editors also get drafts and scheduled
     stories, as a preview. Fetched once per request, and shared by the ETag, Last-Modified and the
     page."""
     if not hasattr(request, "_story"):
         # Staff sign in with a session: without its cookie, no user (and no session) is looked up.
         signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
-        request._story = page_queries.story_page(slug, preview=signed_in and request.user.is_staff)
+        request._story = page_queries.story_page(slug, preview=signed_in and may_preview(request.user))
     return request._story
 
 

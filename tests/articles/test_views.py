@@ -6,6 +6,7 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -451,6 +452,28 @@ def test_staff_preview_shows_a_draft_banner_noindex_and_no_caching(staff_client,
     assert not response.has_header("ETag") and not response.has_header("Last-Modified")
 
 
+@pytest.mark.parametrize("kind", ["draft", "scheduled"])
+def test_staff_without_permission_on_articles_get_the_readers_404(client, django_user_model, archive, kind):
+    clerk = django_user_model.objects.create_user("clerk", password="x", is_staff=True)
+    client.force_login(clerk)
+    assert client.get(archive[kind].get_absolute_url()).status_code == 404
+    # Permissions on other things (authors) do not open the preview either.
+    clerk.user_permissions.add(Permission.objects.get(codename="change_author"))
+    assert client.get(archive[kind].get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["draft", "scheduled"])
+def test_staff_who_may_change_articles_preview_them(client, django_user_model, archive, kind):
+    editor = django_user_model.objects.create_user("desk", password="x", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(editor)
+    assert client.get(archive[kind].get_absolute_url()).status_code == 200
+    # A signed-in user who is not staff never previews, whatever their permissions.
+    editor.is_staff = False
+    editor.save()
+    assert client.get(archive[kind].get_absolute_url()).status_code == 404
+
+
 def test_published_story_has_no_preview_banner_for_staff(staff_client, archive):
     soup = page(staff_client.get(archive["stories"][0].get_absolute_url()))
     assert not soup.select(".preview-banner")
@@ -596,7 +619,7 @@ def test_every_page_runs_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize("kind", ["home", "author", "section"])
-@pytest.mark.parametrize("number", ["abc", "-1", "0", "99999", "1.5", "%00"])
+@pytest.mark.parametrize("number", ["abc", "-1", "0", "99999", "1.5", "%00", "9223372036854775808"])
 def test_a_bad_page_number_is_a_404(client, archive, kind, number):
     assert client.get(f"{page_urls(archive)[kind]}?page={number}").status_code == 404
 

@@ -50,7 +50,7 @@ import psycopg2
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -354,15 +354,22 @@ def archive_cache_key(name: str) -> str:
     return f"{name}:{archive_version()}"
 
 
-def cache_public_page(*, max_age: int = 60, s_maxage: int = 300, story_kwarg: str = "") -> Callable:
+def cache_public_page(
+    *, max_age: int = 60, s_maxage: int = 300, story_kwarg: str = "", params: tuple[str, ...] = ("page",)
+) -> Callable:
     """View decorator: serve anonymous readers from the cache and set CDN-friendly headers.
 
     A story's page (`story_kwarg`: the URL argument holding its slug) is kept under its story's
-    version, so that changes to other stories leave it cached; any other page under the archive's."""
+    version, so that changes to other stories leave it cached; any other page under the archive's.
+
+    The view sees only the query parameters it reads (`params`), normalised (`known_parameters`),
+    and the page is kept under those alone: `?utm_source=…` or `?junk=<random>` is served the
+    page without them, from the cache, rather than rendered and stored once per spelling."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            request.GET = known_parameters(request.GET, params)
             use_cache = _anonymous_read(request) and settings.PAGE_CACHE_SECONDS > 0
             state = archive_state()
             key = _page_key(request, state, kwargs.get(story_kwarg)) if use_cache else ""
@@ -387,6 +394,21 @@ def cache_public_page(*, max_age: int = 60, s_maxage: int = 300, story_kwarg: st
         return wrapper
 
     return decorator
+
+
+def known_parameters(query: QueryDict, names: tuple[str, ...]) -> QueryDict:
+    """The parameters among `names` that change a page, normalised: the last value of each (what
+    `QueryDict.get` reads), whitespace collapsed, empty ones and `page=1` dropped, in a fixed
+    order. Anything else is left out."""
+    kept = QueryDict(mutable=True)
+    for name in sorted(names):
+        value = " ".join(query.get(name, "").split())
+        if value.isascii() and value.isdigit() and name in {"page", "p"}:
+            value = "" if int(value) == 1 else str(int(value))
+        if value:
+            kept[name] = value
+    kept._mutable = False
+    return kept
 
 
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
@@ -458,7 +480,9 @@ def _fresh_until(response: HttpResponse, moment: datetime | None) -> None:
 
 
 def _page_key(request: HttpRequest, state: ArchiveState, story: str | None) -> str:
-    path = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogatepass")).hexdigest()
+    # The host and scheme too: pages carry absolute addresses (canonical, OpenGraph, feeds).
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{request.GET.urlencode()}"
+    path = hashlib.sha256(address.encode("utf-8", "surrogatepass")).hexdigest()
     if story is None:
         return f"page:{state.version}:{path}"
     return f"story-page:{state.structure}:{story_version(story)}:{path}"

@@ -20,6 +20,7 @@ from articles.search_query import ParsedQuery
 FEED_SIZE = 20
 LATEST_SIZE = 10
 FILTER_FIELDS = ("author", "section", "after", "before")
+SEARCH_PARAMETERS = (*SearchForm.base_fields, "page")  # what a results page or its feed reads
 CHIP_LABELS = {"phrase": "“{}”", "exclude": "not {}", "author": "author: {}", "section": "section: {}"}
 CHIP_LABELS |= {"after": "on or after {}", "before": "on or before {}", "term": "{}"}
 

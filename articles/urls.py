@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from articles import feeds, search_views, views
+from articles.search_views import SEARCH_PARAMETERS
 from articles.caching import cache_public_page
 
 
@@ -42,23 +43,26 @@ register_converter(SlugTextConverter, "slugtext")
 register_converter(YearConverter, "yyyy")
 register_converter(TwoDigitsConverter, "dd")
 
-# Public pages: served from the page cache to anonymous readers, cacheable by CDNs. The home page
-# changes most often, so browsers and CDNs keep it briefly.
-page = cache_public_page()
+# Public pages: served from the page cache to anonymous readers, cacheable by CDNs, each under the
+# query parameters it reads (others are ignored). The home page changes most often, so browsers
+# and CDNs keep it briefly.
+page = cache_public_page()  # lists: ?page=N
+feed_page = cache_public_page(params=())
 front_page = cache_public_page(max_age=30, s_maxage=60)
-story_page = cache_public_page(story_kwarg="slug")  # stale when its story changes, not when others do
+story_page = cache_public_page(story_kwarg="slug", params=())  # stale when its story changes only
+search_page = cache_public_page(params=SEARCH_PARAMETERS)
 
 urlpatterns = [
     path("", front_page(views.HomeView.as_view()), name="home"),
-    path("feed/", page(feeds.LatestStoriesFeed()), name="feed"),
+    path("feed/", feed_page(feeds.LatestStoriesFeed()), name="feed"),
     path("articles/<slugtext:slug>/", story_page(views.article_detail), name="article_detail"),
     path("authors/<slugtext:slug>/", page(views.AuthorDetailView.as_view()), name="author_detail"),
-    path("authors/<slugtext:slug>/feed/", page(feeds.AuthorFeed()), name="author_feed"),
+    path("authors/<slugtext:slug>/feed/", feed_page(feeds.AuthorFeed()), name="author_feed"),
     path("sections/<slugtext:slug>/", page(views.SectionDetailView.as_view()), name="section_detail"),
-    path("sections/<slugtext:slug>/feed/", page(feeds.SectionFeed()), name="section_feed"),
+    path("sections/<slugtext:slug>/feed/", feed_page(feeds.SectionFeed()), name="section_feed"),
     # Popular searches (and their facet counts) repeat: cached like any page, stale on any change.
-    path("search/", page(search_views.search), name="search"),
-    path("search/feed/", page(search_views.SearchFeed()), name="search_feed"),
+    path("search/", search_page(search_views.search), name="search"),
+    path("search/feed/", search_page(search_views.SearchFeed()), name="search_feed"),
     path("archive/", page(views.ArchiveIndexView.as_view()), name="archive"),
     path("archive/undated/", page(views.UndatedArchiveView.as_view()), name="archive_undated"),
     path("archive/<yyyy:year>/", page(views.YearArchiveView.as_view()), name="archive_year"),

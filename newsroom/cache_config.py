@@ -10,23 +10,25 @@ from django.core.exceptions import ImproperlyConfigured
 DEFAULT_TIMEOUT = 300
 # Pages a process keeps in its own cache (Django's default is 300). A news site's readers crowd
 # its newest stories: 300 is the last day or two of a busy desk, read across every section and
-# author page besides. At ~15 KB a page, 3,000 take ~45 MB per process.
+# author page besides. At ~15 KB a page, 3,000 take ~45 MB per process…
 LOCMEM_MAX_ENTRIES = 3000
+# …and whatever the pages' sizes (sitemaps are ~1 MB each), no more than this many bytes.
+LOCMEM_MAX_MB = 64
 
 
 def cache_config(url: str) -> dict[str, Any]:
-    """locmem://[name][?max_entries=N], dummy://, redis://[:password@]host:port/db or rediss://… (TLS)."""
+    """locmem://[name][?max_entries=N&max_mb=M], dummy://, redis://[:password@]host:port/db or
+    rediss://… (TLS)."""
     parts = urlsplit(url)
     scheme = parts.scheme
     if scheme == "locmem":
         query = parse_qs(parts.query, keep_blank_values=True)
-        entries = query.get("max_entries", [str(LOCMEM_MAX_ENTRIES)])[-1]
-        if not entries.isdigit() or int(entries) < 1:
-            raise ImproperlyConfigured(f"CACHE_URL: max_entries must be a positive number, not {entries!r}")
+        entries = _positive(query, "max_entries", LOCMEM_MAX_ENTRIES)
+        megabytes = _positive(query, "max_mb", LOCMEM_MAX_MB)
         return {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "newsroom.bounded_cache.BoundedLocMemCache",
             "LOCATION": parts.netloc,
-            "OPTIONS": {"MAX_ENTRIES": int(entries)},
+            "OPTIONS": {"MAX_ENTRIES": entries, "MAX_BYTES": megabytes * 1024 * 1024},
         }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
@@ -40,3 +42,10 @@ def cache_config(url: str) -> dict[str, Any]:
     raise ImproperlyConfigured(
         f"CACHE_URL must start with locmem://, dummy://, redis:// or rediss://, not {url!r}"
     )
+
+
+def _positive(query: dict[str, list[str]], name: str, default: int) -> int:
+    value = query.get(name, [str(default)])[-1]
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"CACHE_URL: {name} must be a positive number, not {value!r}")
+    return int(value)

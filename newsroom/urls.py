@@ -9,7 +9,8 @@ from articles.caching import cache_public_page
 from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
 from newsroom.health import healthz, hello
 
-sitemap_page = cache_public_page(max_age=300, s_maxage=900)  # crawlers come often; sitemaps are big
+# Crawlers come often and sitemaps are big; a sitemap's page is `?p=N`.
+sitemap_page = cache_public_page(max_age=300, s_maxage=900, params=("p",))
 handler404 = "articles.views.not_found"
 
 urlpatterns = [

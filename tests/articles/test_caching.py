@@ -326,3 +326,70 @@ def test_outside_a_request_every_read_is_fresh():
     before = archive_version()
     cache.set(VERSION_KEY, "moved-by-another-process", timeout=None)
     assert archive_version() == "moved-by-another-process" != before
+
+
+# --- cache keys made of what changes the answer ---------------------------------------------------
+
+
+def test_unknown_parameters_are_served_the_cached_page_without_rendering_it_again(
+    client, page_cache, django_assert_num_queries
+):
+    ArticleFactory(title="Grain corridor reopens")
+    first = client.get("/")
+    for junk in ("?junk=1", "?utm_source=newsletter&x=%ff", "?page=1", "?page=01&junk=2"):
+        with django_assert_num_queries(0):
+            again = client.get(f"/{junk}")
+        assert again.content == first.content, junk
+
+
+def test_unknown_parameters_never_reach_the_page(client, page_cache):
+    ArticleFactory(title="Grain corridor reopens")
+    html = client.get("/search/?q=grain&junk=planted-value").content.decode()
+    assert "planted-value" not in html and "junk" not in html
+
+
+def test_known_parameters_still_make_their_own_pages(client, page_cache):
+    for n in range(25):
+        ArticleFactory(title=f"Story {n} about grain")
+    assert client.get("/?page=2").content != client.get("/").content
+    grain, corridor = client.get("/search/?q=grain"), client.get("/search/?q=corridor")
+    assert grain.content != corridor.content
+    spaced = client.get("/search/?q=%20grain%20%20")  # the same search, spelled with spaces
+    assert spaced.content == grain.content
+
+
+def test_known_parameters_are_normalised():
+    from django.http import QueryDict
+
+    known = caching.known_parameters
+    names = ("q", "page", "sort")
+    assert known(QueryDict("page=1&junk=x"), names).urlencode() == ""
+    assert known(QueryDict("page=007"), names).urlencode() == "page=7"
+    assert known(QueryDict("sort=newest&q=a++b&page=2"), names).urlencode() == "page=2&q=a+b&sort=newest"
+    assert known(QueryDict("q=first&q=last"), names).urlencode() == "q=last"  # what .get() reads
+    assert known(QueryDict("page=abc"), names).urlencode() == "page=abc"  # the view's 404 to give
+
+
+def test_the_page_cache_is_bounded_in_bytes():
+    from newsroom.bounded_cache import BoundedLocMemCache
+
+    store = BoundedLocMemCache("bounded-test", {"OPTIONS": {"MAX_BYTES": 100_000, "MAX_ENTRIES": 10_000}})
+    store.clear()
+    for n in range(200):
+        store.set(f"page-{n}", b"x" * 5_000)
+        assert store.total_bytes <= 100_000
+    assert store.get("page-199") is not None and store.get("page-0") is None  # oldest out first
+    store.get("page-185")  # read lately: kept past newer ones
+    for n in range(200, 215):
+        store.set(f"page-{n}", b"y" * 5_000)
+    assert store.get("page-185") is not None and store.get("page-186") is None
+    store.set("huge", b"z" * 20_000)  # over an eighth of the budget: not kept, nothing pushed out
+    assert store.get("huge") is None and store.get("page-214") is not None
+    store.set("page-214", b"small")  # replaced: its old size is given back
+    assert store.total_bytes < 100_000 - 4_000
+    store.delete("page-214")
+    store.set("count", 1)
+    store.incr("count", 10**30)
+    sizes_now = store.total_bytes
+    store.clear()
+    assert store.total_bytes == 0 and sizes_now > 0

@@ -13,7 +13,7 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 def test_cache_urls_map_to_django_backends():
-    assert cache_config("locmem://")["BACKEND"].endswith("LocMemCache")
+    assert cache_config("locmem://")["BACKEND"] == "newsroom.bounded_cache.BoundedLocMemCache"
     assert cache_config("dummy://")["BACKEND"].endswith("DummyCache")
     redis = cache_config("redis://:pw@cache.internal:6380/2")
     assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
@@ -23,15 +23,16 @@ def test_cache_urls_map_to_django_backends():
 
 
 def test_a_process_cache_keeps_thousands_of_pages_not_djangos_300():
-    assert cache_config("locmem://")["OPTIONS"] == {"MAX_ENTRIES": 3000}
-    assert cache_config("locmem://pages?max_entries=500") == {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    assert cache_config("locmem://")["OPTIONS"] == {"MAX_ENTRIES": 3000, "MAX_BYTES": 64 * 1024 * 1024}
+    assert cache_config("locmem://pages?max_entries=500&max_mb=16") == {
+        "BACKEND": "newsroom.bounded_cache.BoundedLocMemCache",
         "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": 500},
+        "OPTIONS": {"MAX_ENTRIES": 500, "MAX_BYTES": 16 * 1024 * 1024},
     }
-    for bad in ("0", "-5", "many", ""):
-        with pytest.raises(ImproperlyConfigured, match="max_entries"):
-            cache_config(f"locmem://?max_entries={bad}")
+    for name in ("max_entries", "max_mb"):
+        for bad in ("0", "-5", "many", ""):
+            with pytest.raises(ImproperlyConfigured, match=name):
+                cache_config(f"locmem://?{name}={bad}")
 
 
 def test_redis_cache_round_trip_on_the_real_server():

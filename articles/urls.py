@@ -1,8 +1,8 @@
 from django.urls import path, register_converter
 
 from articles import feeds, search_views, views
-from articles.search_views import SEARCH_PARAMETERS
 from articles.caching import cache_public_page
+from articles.search_views import SEARCH_PARAMETERS
 
 
 class SlugTextConverter:

@@ -160,6 +160,9 @@ SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "60"))
 # of very common words is checked story by story ("game never": 300,000 stories at 1M, 1.6 s);
 # the budget keeps such a search from holding a worker, and never touches the benchmark's queries.
 SEARCH_TIMEOUT_MS = int(os.environ.get("SEARCH_TIMEOUT_MS", "2000"))
+# How long a reader's GET waits for a database that stopped answering (a restart) before the 503
+# page; counted from the outage's start, so a long outage answers at once (newsroom/middleware.py).
+DATABASE_WAIT_SECONDS = float(os.environ.get("DATABASE_WAIT_SECONDS", "5"))
 # Sessions in the database (and so shared by all app servers): Django's default, said out loud.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -355,7 +355,12 @@ def archive_cache_key(name: str) -> str:
 
 
 def cache_public_page(
-    *, max_age: int = 60, s_maxage: int = 300, story_kwarg: str = "", params: tuple[str, ...] = ("page",)
+    *,
+    max_age: int = 60,
+    s_maxage: int = 300,
+    story_kwarg: str = "",
+    params: tuple[str, ...] = ("page",),
+    store: bool = True,
 ) -> Callable:
     """View decorator: serve anonymous readers from the cache and set CDN-friendly headers.
 
@@ -364,13 +369,14 @@ def cache_public_page(
 
     The view sees only the query parameters it reads (`params`), normalised (`known_parameters`),
     and the page is kept under those alone: `?utm_source=…` or `?junk=<random>` is served the
-    page without them, from the cache, rather than rendered and stored once per spelling."""
+    page without them, from the cache, rather than rendered and stored once per spelling.
+    `store=False`: the headers and parameters only, for a view that keeps its pages itself."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             request.GET = known_parameters(request.GET, params)
-            use_cache = _anonymous_read(request) and settings.PAGE_CACHE_SECONDS > 0
+            use_cache = store and _anonymous_read(request) and settings.PAGE_CACHE_SECONDS > 0
             state = archive_state()
             key = _page_key(request, state, kwargs.get(story_kwarg)) if use_cache else ""
             response = cache.get(key) if use_cache else None

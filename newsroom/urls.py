@@ -6,11 +6,13 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.caching import cache_public_page
-from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
+from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_section
 from newsroom.health import healthz, hello
 
-# Crawlers come often and sitemaps are big; a sitemap's page is `?p=N`.
+# Crawlers come often and sitemaps are big; a sitemap's page is `?p=N`. The stories' sitemap keeps
+# its pages itself, compressed and by what they list (`sitemap_section`), not in the page cache.
 sitemap_page = cache_public_page(max_age=300, s_maxage=900, params=("p",))
+sitemap_section_page = cache_public_page(max_age=300, s_maxage=900, params=("p",), store=False)
 handler404 = "articles.views.not_found"
 
 urlpatterns = [
@@ -29,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_page(sitemap_views.sitemap),
+        sitemap_section_page(sitemap_section),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

@@ -18,7 +18,7 @@ SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 MAX_QUERIES = {
     "/sitemap.xml": 5,
-    "/sitemap-articles.xml": 2,
+    "/sitemap-articles.xml": 2,  # rendered; when kept, its bounds and fingerprint (below)
     "/sitemap-sections.xml": 2,
     "/news-sitemap.xml": 2,
 }
@@ -166,3 +166,47 @@ def test_robots_txt_points_at_the_sitemaps(client):
     assert "User-agent: *" in lines and "Disallow: /admin/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "Sitemap: http://testserver/news-sitemap.xml" in lines
+
+
+# --- the stories' sitemap pages, kept by what they list ---------------------------------------------
+
+
+def test_a_kept_sitemap_page_costs_its_fingerprint_and_a_read(
+    client, archive, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    first = client.get("/sitemap-articles.xml")
+    with django_assert_num_queries(2):  # the page's bounds and its fingerprint: no render
+        again = client.get("/sitemap-articles.xml?junk=anything&p=1")
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"] and again["Last-Modified"] == first["Last-Modified"]
+    assert "public" in again["Cache-Control"]
+
+
+def test_a_change_to_a_listed_story_renders_its_page_again(client, archive, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    client.get("/sitemap-articles.xml")
+    story = Article.objects.published().order_by("pk").first()
+    sitemap = ArticleSitemap()
+    before = sitemap.fingerprint(1)
+    story.slug = "a-corrected-address"
+    story.save()
+    assert sitemap.fingerprint(1) != before
+    assert "http://testserver/articles/a-corrected-address/" in locations(
+        xml(client.get("/sitemap-articles.xml"))
+    )
+
+
+def test_a_story_going_live_or_withdrawn_changes_its_pages_fingerprint(archive):
+    story = Article.objects.published().order_by("pk").first()
+    sitemap = ArticleSitemap()
+    public = sitemap.fingerprint(1)
+    Article.objects.filter(pk=story.pk).update(published_at=timezone.now() + timezone.timedelta(days=1))
+    scheduled = sitemap.fingerprint(1)
+    Article.objects.filter(pk=story.pk).update(status=Article.Status.DRAFT)
+    assert public != scheduled and sitemap.fingerprint(1) not in {public}
+
+
+def test_a_sitemap_page_past_the_last_is_a_404(client, archive):
+    assert client.get("/sitemap-articles.xml?p=99").status_code == 404
+    assert client.get("/sitemap-articles.xml?p=abc").status_code == 404

@@ -29,3 +29,10 @@ accesslog = (
 )
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket (for `gunicornc`) sits at one fixed path per user by default, so a second
+# instance on the host (another port, a test, a benchmark) would take it over. Off unless a path of
+# this instance's own is given.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg2
@@ -30,18 +29,10 @@ from django.test.utils import CaptureQueriesContext
 from articles import caching
 from articles.caching import BUMP_INTERVAL_SECONDS, LISTENER_NAME, ArchiveChangeListener, archive_version
 from tests.factories import ArticleFactory, AuthorFactory
+from tests.servers import eventually, free_port, responds, server_database_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return check()
 
 
 def other_connection():
@@ -234,20 +225,6 @@ def test_an_outage_is_logged_once_not_at_every_retry(caplog, monkeypatch):
     assert len(levels) > 5 and set(levels[1:]) == {logging.DEBUG}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def server_database_env() -> dict[str, str]:
-    """The environment that points a server at this test's database (embedded or DATABASE_URL)."""
-    name = connection.settings_dict["NAME"]
-    if url := os.environ.get("DATABASE_URL"):
-        return {"DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name}
-    return {"EMBEDDED_DB_NAME": name}
-
-
 @pytest.fixture
 def gunicorn() -> Iterator[str]:
     """gunicorn with three workers, each keeping its own page cache for five minutes."""
@@ -266,19 +243,11 @@ def gunicorn() -> Iterator[str]:
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "newsroom.wsgi"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        assert eventually(lambda: _responds(base + "/healthz"), 20), "gunicorn did not start"
+        assert eventually(lambda: responds(base + "/healthz"), 20), "gunicorn did not start"
         yield base
     finally:
         server.terminate()
         server.wait(30)
-
-
-def _responds(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 def _titles(url: str, requests: int) -> set[str]:

@@ -7,7 +7,6 @@ are skipped with a message, unless `CI` is set, when they fail."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 import urllib.error
@@ -23,17 +22,12 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import ArticleFactory
+from tests.servers import free_port
 
 VARNISHD = "/usr/sbin/varnishd"
 FRESH_SECONDS = 3  # the test's CDN clock runs fast: whatever s-maxage says, a copy is fresh this long
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -46,6 +46,32 @@ def test_admin_login_is_throttled_after_repeated_failures(client, admin_user, se
     assert "_auth_user_id" not in client.session
 
 
+def test_many_usernames_tried_from_one_address_are_locked_out(client, admin_user, settings):
+    """Credential stuffing: each username fails once, the address is stopped all the same."""
+    for n in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        attempt = client.post("/admin/login/", {"username": f"guess{n}", "password": "wrong"})
+        assert attempt.status_code == 200, n
+    locked = client.post("/admin/login/", {"username": "guess-last", "password": "wrong"})
+    assert locked.status_code == 429
+    right = client.post("/admin/login/", {"username": admin_user.username, "password": "password"})
+    assert right.status_code == 429 and "_auth_user_id" not in client.session
+    page = right.content.decode()
+    assert "Too many failed sign-ins" in page and "try again in 60 minutes" in page
+    # Another address is not stopped by this one's failures.
+    other = client.post(
+        "/admin/login/", {"username": admin_user.username, "password": "password"}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert other.status_code == 302
+
+
+def test_thirty_usernames_from_one_address_get_no_further_than_the_limit(client, settings):
+    statuses = [
+        client.post("/admin/login/", {"username": f"user{n}", "password": "x"}).status_code for n in range(30)
+    ]
+    assert statuses.index(429) == settings.AXES_ADDRESS_FAILURE_LIMIT - 1
+    assert set(statuses[settings.AXES_ADDRESS_FAILURE_LIMIT - 1 :]) == {429}
+
+
 def test_a_correct_login_works_before_any_lockout(client, admin_user):
     response = client.post("/admin/login/", {"username": admin_user.username, "password": "password"})
     assert response.status_code == 302

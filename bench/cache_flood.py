@@ -85,7 +85,6 @@ def main() -> int:
                 )
     print(f"largest worker growth: {worst_growth:+.1f} MB (bar: 20)  slowest junk answer after the first: "
           f"{worst_after_first:.1f} ms (bar: 50)")  # fmt: skip
-    server.stop_database()
     return 0 if worst_growth <= 20 and worst_after_first <= 50 else 1
 
 

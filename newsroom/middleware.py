@@ -64,6 +64,8 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
+        if not _unreachable(exception):  # a statement that failed (cancelled, out of memory): no wait
+            return _unavailable(request, exception)
         now = time.monotonic()
         deadline = outage.deadline(now, settings.DATABASE_WAIT_SECONDS)
         tries = getattr(request, "_database_tries", 0)
@@ -81,6 +83,13 @@ class DatabaseUnavailableMiddleware:
         if not getattr(request, "_database_gave_up", False):
             outage.ended()
         return response
+
+
+def _unreachable(error: Exception) -> bool:
+    """Whether the database could not be reached: the driver's own failure (refused, closed; no
+    SQLSTATE), a connection exception (class 08), or the server stopping or starting (57P01-03)."""
+    code = getattr(error.__cause__, "pgcode", None)
+    return code is None or code.startswith(("08", "57P"))
 
 
 def _drop_broken_connections() -> None:

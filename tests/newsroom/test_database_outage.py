@@ -11,8 +11,9 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
+from articles import views
 from newsroom import middleware
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -159,3 +160,19 @@ def test_a_post_is_never_tried_twice(client, gate, settings):
     response = client.post("/admin/login/", {"username": "someone", "password": "secret"})
     assert response.status_code == 503
     assert gate.refused == 1
+
+
+def test_a_statement_that_fails_is_not_waited_for(client, settings, monkeypatch, caplog):
+    """A cancelled statement (the server answered: it is up) gets the 503 page at once."""
+    settings.DATABASE_WAIT_SECONDS = 10
+
+    def cancelled(*args, **kwargs):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 1")
+            cursor.execute("SELECT pg_sleep(1)")
+
+    monkeypatch.setattr(views.HomeView, "get", cancelled)
+    with caplog.at_level("WARNING", logger="newsroom.middleware"):
+        response = client.get("/")
+    assert response.status_code == 503
+    assert not [r for r in caplog.records if "waiting for it" in r.getMessage()]

@@ -109,7 +109,7 @@ def recovery(samples: list[tuple[float, float, int]], began: float, db_up: float
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--duration", type=int, default=120)
     parser.add_argument("--at", type=float, default=12, help="seconds into the wrk run to import/restart")
     parser.add_argument("--import-pages", type=int, default=10_000, help="pages imported just before")
     parser.add_argument(
@@ -117,8 +117,12 @@ def main() -> int:
     )
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--port", type=int, default=8767)
+    parser.add_argument(
+        "--page-cache", type=int, default=0, help="PAGE_CACHE_SECONDS (0: every request reads)"
+    )
     args = parser.parse_args()
-    with server.serving(None, pages=1000, port=args.port, database="reliab_load") as (url, log):
+    cache = {"PAGE_CACHE_SECONDS": str(args.page_cache)}
+    with server.serving(None, pages=1000, port=args.port, database="reliab_load", **cache) as (url, log):
         script = load_test.write_wrk_script(ROOT / "var" / "reliab-wrk", load_test.url_mix())
         result: dict = {}
         wrk = threading.Thread(

@@ -65,9 +65,15 @@ def wait_for(url: str, timeout: float = 30) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(database: str, port: int, log: Path, workers: int = 4) -> Iterator[subprocess.Popen]:
+def gunicorn(
+    database: str, port: int, log: Path, workers: int = 4, **extra: str
+) -> Iterator[subprocess.Popen]:
     env = server_env(
-        database, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers), GUNICORN_ACCESS_LOG="/dev/null"
+        database,
+        BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY=str(workers),
+        GUNICORN_ACCESS_LOG="/dev/null",
+        **extra,
     )
     with log.open("wb") as sink:
         process = subprocess.Popen(
@@ -86,15 +92,18 @@ def gunicorn(database: str, port: int, log: Path, workers: int = 4) -> Iterator[
 
 
 @contextlib.contextmanager
-def serving(url: str | None, *, pages: int, port: int, database: str) -> Iterator[tuple[str, Path | None]]:
-    """(base URL, server log) of `url` if given, else of a gunicorn started here on a scratch archive."""
+def serving(
+    url: str | None, *, pages: int, port: int, database: str, **extra: str
+) -> Iterator[tuple[str, Path | None]]:
+    """(base URL, server log) of `url` if given, else of a gunicorn started here on a scratch archive
+    (`extra`: more of its environment)."""
     setup_django(database)
     if url:
         yield url.rstrip("/"), None
         return
     prepare_archive(database, pages)
     log = ROOT / "var" / f"{database}-gunicorn.log"
-    with gunicorn(database, port, log):
+    with gunicorn(database, port, log, **extra):
         yield f"http://127.0.0.1:{port}", log
 
 

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from js_asset import Media
 
 from articles.caching import bump_archive_version
 from articles.models import (
@@ -119,6 +120,12 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request: HttpRequest, **kwargs) -> type[ChangeList]:
         return DateDrillDownChangeList
+
+    def render_change_form(self, request: HttpRequest, context: dict, *args, **kwargs):
+        # The body editor's modules load through an import map, an inline script: it and the
+        # editor's scripts carry this response's CSP nonce (settings.CONTENT_SECURITY_POLICY).
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_changelist_instance(self, request: HttpRequest):
         changelist = super().get_changelist_instance(request)

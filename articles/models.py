@@ -4,6 +4,7 @@ and `on_delete` chosen per relation (see each field's comment)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -13,12 +14,13 @@ from django.db import connections, models
 from django.db.models import F, Func, IntegerField, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
 
+from articles.richtext import BODY_EDITOR, body_text, clean_body, normalize_line_ends, reading_minutes
 from authors.models import Author
 from newsroom.links import section_url, story_url
 from newsroom.uploads import validate_image_upload
 
-WORDS_PER_MINUTE = 230
 PHRASE_PAIRS_FIELD = ArrayField(IntegerField())  # what `articles_phrase_pairs` returns
 # The story's columns that only search reads.
 SEARCH_COLUMNS = ("search_vector", "search_vector_head", "search_filters")
@@ -205,7 +207,9 @@ class Article(models.Model):
         Section, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
     )
     summary = models.TextField(blank=True, help_text="The dek: one or two sentences under the headline.")
-    body = models.TextField(blank=True, help_text="Plain-text paragraphs separated by a blank line.")
+    # HTML from the admin's editor or the importer, cleaned to the editor's allow-list on every
+    # save (articles/richtext.py); search indexes its words only.
+    body = ProseEditorField(config=BODY_EDITOR, sanitize=clean_body, blank=True)
     reading_minutes = models.PositiveSmallIntegerField(
         default=0, blank=True, help_text="Leave empty to compute it from the word count."
     )
@@ -307,12 +311,25 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Text arrives with the browser's `\r\n` line ends and bodies with any HTML: both are
+        normalised here, on every path that saves a story (forms, scripts, the importer)."""
+        self.summary = normalize_line_ends(self.summary)
+        self.body = clean_body(self.body)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return story_url(self.slug)
 
     @property
+    def body_text(self) -> str:
+        return body_text(self.body)
+
+    @property
     def paragraphs(self) -> list[str]:
-        return paragraphs(self.body)
+        """The body's blocks (paragraphs, subheads, list items) as plain text."""
+        text = self.body_text
+        return text.split("\n\n") if text else []
 
     @property
     def is_public(self) -> bool:
@@ -329,17 +346,6 @@ class Article(models.Model):
         if byline != self.byline:
             self.byline = byline
             self.save(update_fields=["byline", "updated_at"])
-
-
-def paragraphs(body: str) -> list[str]:
-    """A story's paragraphs: its body is plain text with a blank line between them."""
-    return [p.strip() for p in body.split("\n\n") if p.strip()]
-
-
-def reading_minutes(body: str) -> int:
-    """Minutes to read `body` at WORDS_PER_MINUTE; at least one for any text."""
-    words = len(body.split())
-    return max(1, round(words / WORDS_PER_MINUTE)) if words else 0
 
 
 def format_byline(names: list[str]) -> str:

@@ -726,10 +726,12 @@ def _rows_sql(ids_sql: str, search: Search, snippets: bool = True) -> tuple[str,
         # ~1.5 ms per story, a 600-character window ~0.13 ms, enough for two 35-word fragments;
         # measured, bench/RESULTS.md). If the window
         # misses, the snippet is the window's start, unhighlighted. Marker characters planted in
-        # the text are removed so that only ts_headline's own become <mark>.
+        # the text are removed so that only ts_headline's own become <mark>. The body is HTML:
+        # ts_headline drops whole tags, and a tag the window cut at either end is cut off here.
         columns += (
             ", ts_headline('english'::regconfig, translate(concat_ws(E'\\n\\n', a.summary, "
-            f"substr(a.body, greatest(strpos(lower(a.body), %s) - {SNIPPET_BEFORE}, 1), {SNIPPET_LENGTH})),"
+            "regexp_replace(substr(a.body, greatest(strpos(lower(a.body), %s) - "
+            f"{SNIPPET_BEFORE}, 1), {SNIPPET_LENGTH}), '^[^<]*>|<[^>]*$', '', 'g')),"
             " %s, ''), "
             f"{TSQUERY}, %s) AS snippet"
         )

@@ -30,8 +30,10 @@ HEADLINE_OPTIONS = (
 
 
 def render_snippet(raw_snippet: str) -> SafeString:
-    """Escape the headline as text, then turn the sentinels into <mark> tags."""
-    snippet = html.escape(raw_snippet or "").replace(START_SEL, "<mark>").replace(STOP_SEL, "</mark>")
+    """Escape the headline as text, then turn the sentinels into <mark> tags. (Bodies are HTML:
+    ts_headline leaves their entities, `&amp;`, which are text once more first.)"""
+    snippet = html.escape(html.unescape(raw_snippet or ""))
+    snippet = snippet.replace(START_SEL, "<mark>").replace(STOP_SEL, "</mark>")
     # An unbalanced marker can only come from a cut fragment; close it rather than leak a tag.
     if snippet.count("<mark>") > snippet.count("</mark>"):
         snippet += "</mark>"
@@ -40,7 +42,7 @@ def render_snippet(raw_snippet: str) -> SafeString:
 
 def text_fragment(raw_snippet: str) -> str:
     """A `#:~:text=` link to the first highlighted words, so the browser scrolls to that paragraph."""
-    match = _MARKED_RUN.search(raw_snippet or "")
+    match = _MARKED_RUN.search(html.unescape(raw_snippet or ""))
     if not match:
         return ""
     following = match.group(2).replace(STOP_SEL, "").split()[:4]

@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import condition
 from django.views.defaults import page_not_found
@@ -32,9 +33,10 @@ from django.views.generic import dates as date_views
 from articles import page_queries
 from articles.caching import archive_cache_key, archive_version, mark_not_found, mark_public
 from articles.markup import section_blocks
-from articles.models import Article, paragraphs, reading_minutes
+from articles.models import Article
 from articles.page_queries import Row
 from articles.pagination import BoundedPaginator
+from articles.richtext import first_paragraph, reading_minutes
 from authors.models import initials
 from newsroom.links import author_url, section_url, story_url, url
 
@@ -256,7 +258,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "authors": story.authors,
         "teasers": story.teasers,
         "more_by_author": [(author, author.more) for author in story.authors],
-        "paragraphs": paragraphs(story.body),
+        # Cleaned to the editor's allow-list whenever a story is saved (articles/richtext.py).
+        "body": mark_safe(story.body),  # noqa: S308
         "reading_minutes": story.reading_minutes or reading_minutes(story.body),
         "preview": preview,
         "older": story.older,
@@ -282,7 +285,7 @@ def _article_meta(request: HttpRequest, story: Row) -> dict[str, Any]:
         # Only the dek: a made-up description would come back as a dek when the importer re-reads
         # this page (its contract). Search engines write their own snippet from the body.
         description=_describe(story.summary),
-        social_description=_describe(story.summary or " ".join(paragraphs(story.body)[:1])),
+        social_description=_describe(story.summary or first_paragraph(story.body)),
         og_type="article",
         image=story.hero_image,
         noindex=not story.is_public,

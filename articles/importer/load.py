@@ -39,6 +39,7 @@ from articles.importer.identity import (
 from articles.importer.pages import SavedPage
 from articles.importer.parsed import PARSER_VERSION, ParsedArticle, ParsedAuthor
 from articles.models import Article, ArticleAuthor, Image, RelatedLink, Section, SourceDocument, format_byline
+from articles.richtext import clean_body, paragraphs_to_html, reading_minutes
 from authors.models import Author
 
 # Two imports of one folder race for the same sha256 and slugs; the loser re-decides ("unchanged").
@@ -196,10 +197,10 @@ def _published_at(parsed: ParsedArticle, options: ImportOptions) -> datetime | N
 
 def _article_fields(page: SavedPage, options: ImportOptions) -> dict:
     parsed = page.parsed
-    body = "\n\n".join(parsed.paragraphs)
+    body = clean_body(paragraphs_to_html(parsed.paragraphs))  # as Article.save() would store it
     minutes = parsed.read_minutes
     if minutes is None:
-        minutes = Article(body=body).compute_reading_minutes()
+        minutes = reading_minutes(body)
     return {
         "title": parsed.title[:500],
         "summary": parsed.summary,

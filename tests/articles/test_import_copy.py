@@ -217,7 +217,7 @@ def test_the_copy_path_is_what_imports_a_batch_of_new_pages(monkeypatch):
 
 @pytest.mark.django_db
 def test_a_batch_with_one_bad_page_imports_the_others_and_leaves_nothing_of_the_bad_one():
-    bad = rich_page(title="Bad story", paragraphs=["A NUL\x00 PostgreSQL cannot store."])
+    bad = rich_page(title="Bad story", summary="A NUL\x00 PostgreSQL cannot store.")
     pages = [rich_page(title="Good one"), bad, rich_page(title="Good two")]
     results = {r.page.parsed.title: r for r in import_pages(pages)}
     assert results["Good one"].outcome is results["Good two"].outcome is Outcome.CREATED

@@ -96,7 +96,7 @@ def assert_every_article_matches_its_source() -> None:
         assert article.source is not None, f"{article.slug} has no source"
         parsed = read_saved_page(article.source.text.encode(), origin=article.source.origin).parsed
         assert article.title == parsed.title
-        assert article.body == "\n\n".join(parsed.paragraphs)
+        assert article.paragraphs == [" ".join(p.split()) for p in parsed.paragraphs]
         assert article.section.name == parsed.section
         assert article.hero_image.caption == parsed.hero_image.caption
         authors = [link.author.name for link in article.author_links.order_by("position")]

@@ -108,7 +108,8 @@ CONFIG = "english"
 PAGE_SIZE = 10
 HEAD_CANDIDATES = 200
 COUNT_CAP = 1_000
-FACET_LIMIT = 8
+FACET_LIMIT = 8  # entries of a facet group shown at first…
+FACET_LISTED = 50  # …and listed at most behind its "all" toggle
 RECENCY_DAYS = 5 * 365
 # Tier-1 candidates of a word in more headlines than the census holds (the planner's estimate)
 # are read window by window of years, newest first (`_head_windows`).
@@ -187,6 +188,10 @@ class Facets:
     authors: list[dict] = field(default_factory=list)
     years: list[dict] = field(default_factory=list)
     sampled: bool = False
+    # How many sections and authors the (sampled) matches have in all: a group lists at most
+    # FACET_LISTED, and says so when it holds more.
+    section_count: int = 0
+    author_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -476,17 +481,19 @@ def census_statement(search: Search, facets: bool = True, titles: bool = False) 
             "(SELECT json_agg(x ORDER BY x.n DESC, x.name) FROM ("
             " SELECT s.name, s.slug, c.n FROM (SELECT section_id, count(*) AS n FROM sample GROUP BY 1) c"
             " JOIN articles_section s ON s.id = c.section_id"
-            f" ORDER BY c.n DESC, s.name LIMIT {FACET_LIMIT}) x) AS sections",
+            f" ORDER BY c.n DESC, s.name LIMIT {FACET_LISTED}) x) AS sections",
+            "(SELECT count(DISTINCT section_id) FROM sample) AS section_count",
+            "(SELECT count(*) FROM bylines) AS author_count",
             "(SELECT json_agg(x ORDER BY x.year DESC) FROM ("
             " SELECT extract(year FROM published_at AT TIME ZONE %s)::int AS year, count(*) AS n"
             " FROM sample WHERE published_at IS NOT NULL GROUP BY 1) x) AS years",
-            # Only authors with at least the FACET_LIMIT-th largest count can be shown: join
+            # Only authors with at least the FACET_LISTED-th largest count can be listed: join
             # names for those (ties included), not for every author in the sample.
             "(SELECT json_agg(x ORDER BY x.n DESC, x.name) FROM ("
             " SELECT au.name, au.slug, c.n FROM bylines c JOIN authors_author au ON au.id = c.author_id"
-            f" WHERE c.n >= (SELECT n FROM bylines ORDER BY n DESC OFFSET {FACET_LIMIT - 1} LIMIT 1)"
-            f" OR (SELECT count(*) FROM bylines) < {FACET_LIMIT}"
-            f" ORDER BY c.n DESC, au.name LIMIT {FACET_LIMIT}) x) AS authors",
+            f" WHERE c.n >= (SELECT n FROM bylines ORDER BY n DESC OFFSET {FACET_LISTED - 1} LIMIT 1)"
+            f" OR (SELECT count(*) FROM bylines) < {FACET_LISTED}"
+            f" ORDER BY c.n DESC, au.name LIMIT {FACET_LISTED}) x) AS authors",
         ]
         params = (*params, timezone.get_current_timezone_name())
         # The authors come from the sampled rows' own `search_filters` (their "a<id>" lexemes,
@@ -539,6 +546,8 @@ def census(search: Search, facets: bool = True, titles: bool = False) -> Census:
         authors=_json(row.get("authors")),
         years=[item for item in _json(row.get("years")) if item["year"]],
         sampled=capped,
+        section_count=row.get("section_count") or 0,
+        author_count=row.get("author_count") or 0,
     )
     same_title = row.get("titles") or []
     return Census(

@@ -14,7 +14,15 @@ from django.urls import reverse
 
 from articles.forms import SORT_LABELS, SearchForm
 from articles.models import Article
-from articles.search import COUNT_CAP, SORTS, ResultsPage, Search, newest_articles, run_search
+from articles.search import (
+    COUNT_CAP,
+    FACET_LIMIT,
+    SORTS,
+    ResultsPage,
+    Search,
+    newest_articles,
+    run_search,
+)
 from articles.search_query import ParsedQuery
 
 FEED_SIZE = 20
@@ -80,8 +88,9 @@ def _meta(request: HttpRequest, query: Search, feed_url: str) -> dict:
 
 
 def _facet_groups(links: _Links, results: ResultsPage) -> list[dict]:
-    """The facets as the template shows them: a heading and items with link, label and count,
-    all made here (the template's `facet_items` tag only writes them out)."""
+    """The facets as the template shows them: a heading, the first FACET_LIMIT items, the rest
+    behind an "all" toggle, and how many there are in all (a group lists at most FACET_LISTED).
+    Links, labels and counts are all made here (the template's `facet_items` only writes them)."""
     facets = results.facets
     for item in facets.sections:
         item |= {"url": links.to(section=item["slug"]), "label": item["name"]}
@@ -90,11 +99,27 @@ def _facet_groups(links: _Links, results: ResultsPage) -> list[dict]:
     for item in facets.years:
         after, before = f"{item['year']}-01-01", f"{item['year']}-12-31"
         item |= {"url": links.to(after=after, before=before), "label": item["year"]}
-    groups = [("Section", facets.sections), ("Author", facets.authors), ("Year", facets.years)]
-    for _title, items in groups:
+    groups = [
+        ("Section", "sections", facets.sections, facets.section_count),
+        ("Author", "authors", facets.authors, facets.author_count),
+        ("Year", "years", facets.years, len(facets.years)),
+    ]
+    shown = []
+    for title, plural, items, total in groups:
         for item in items:
             item["count"] = f"{item['n']:,}"
-    return [{"title": title, "items": items} for title, items in groups if items]
+        if items:
+            total = max(total, len(items))
+            shown.append(
+                {
+                    "title": title,
+                    "items": items[:FACET_LIMIT],
+                    "more": items[FACET_LIMIT:],
+                    "total": f"{total:,} {plural}",
+                    "listed_all": len(items) >= total,
+                }
+            )
+    return shown
 
 
 def _page_links(params: QueryDict, results: ResultsPage) -> dict[str, str]:

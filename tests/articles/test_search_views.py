@@ -342,3 +342,16 @@ def test_the_search_census_is_not_kept_when_the_cache_is_off(client, db, setting
         with CaptureQueriesContext(connection) as queries:
             get(client, q="harbour", page="2")
         assert sum("WITH found AS MATERIALIZED" in query["sql"] for query in queries) == 1
+
+
+def test_facets_say_when_they_are_cut_and_list_the_rest(client, db):
+    for n in range(11):
+        section = SectionFactory(name=f"Desk {n:02d}", slug=f"desk-{n:02d}")
+        ArticleFactory.create_batch(n + 1, title=f"Harbour report {n}", section=section)
+    soup = BeautifulSoup(client.get("/search/?q=harbour").content, "html.parser")
+    facets = soup.select_one(".search-facets")
+    [section_group, *_] = facets.find_all("ul", recursive=False)
+    assert len(section_group.find_all("li")) == 8
+    more = facets.select_one("details.facet-more")
+    assert more.summary.get_text(strip=True) == "All 11 sections"
+    assert [a.get_text() for a in more.select("li a")] == ["Desk 02", "Desk 01", "Desk 00"]

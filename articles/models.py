@@ -11,7 +11,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, models
-from django.db.models import F, Func, IntegerField, Q
+from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -24,6 +24,8 @@ from newsroom.uploads import validate_image_upload
 PHRASE_PAIRS_FIELD = ArrayField(IntegerField())  # what `articles_phrase_pairs` returns
 # The story's columns that only search reads.
 SEARCH_COLUMNS = ("search_vector", "search_vector_head", "search_filters")
+# The listing order: newest first, undated last (the order of article_listing_idx).
+LISTING_ORDER = (F("published_at").desc(nulls_last=True), F("id").desc())
 # An author's stories in listing order (newest first, undated last), by the byline's copies of
 # the story's date: the order of `author_listing_idx`.
 AUTHOR_LISTING_ORDER = (
@@ -32,10 +34,24 @@ AUTHOR_LISTING_ORDER = (
 )
 
 
+class SectionQuerySet(models.QuerySet):
+    def with_newest_story(self) -> SectionQuerySet:
+        """Each section with its newest public story's title, slug and date (`newest_*`): one probe
+        of article_section_listing_idx per section."""
+        newest = Article.objects.published().filter(section=OuterRef("pk")).order_by(*LISTING_ORDER)
+        return self.annotate(
+            newest_title=Subquery(newest.values("title")[:1]),
+            newest_slug=Subquery(newest.values("slug")[:1]),
+            newest_published_at=Subquery(newest.values("published_at")[:1]),
+        )
+
+
 class Section(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
     description = models.TextField(blank=True)
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -255,7 +271,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = [F("published_at").desc(nulls_last=True), "-id"]
+        ordering = list(LISTING_ORDER)
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published"]), name="article_status_valid"

@@ -47,7 +47,7 @@ register_converter(TwoDigitsConverter, "dd")
 # query parameters it reads (others are ignored). The home page changes most often, so browsers
 # and CDNs keep it briefly.
 page = cache_public_page()  # lists: ?page=N
-feed_page = cache_public_page(params=())
+feed_page = cache_public_page(params=())  # feeds and pages that read no parameter
 front_page = cache_public_page(max_age=30, s_maxage=60)
 story_page = cache_public_page(story_kwarg="slug", params=())  # stale when its story changes only
 search_page = cache_public_page(params=SEARCH_PARAMETERS)
@@ -58,11 +58,13 @@ urlpatterns = [
     path("articles/<slugtext:slug>/", story_page(views.article_detail), name="article_detail"),
     path("authors/<slugtext:slug>/", page(views.AuthorDetailView.as_view()), name="author_detail"),
     path("authors/<slugtext:slug>/feed/", feed_page(feeds.AuthorFeed()), name="author_feed"),
+    path("sections/", feed_page(views.SectionIndexView.as_view()), name="section_index"),
     path("sections/<slugtext:slug>/", page(views.SectionDetailView.as_view()), name="section_detail"),
     path("sections/<slugtext:slug>/feed/", feed_page(feeds.SectionFeed()), name="section_feed"),
     # Popular searches (and their facet counts) repeat: cached like any page, stale on any change.
     path("search/", search_page(search_views.search), name="search"),
     path("search/feed/", search_page(search_views.SearchFeed()), name="search_feed"),
+    path("opensearch.xml", feed_page(views.opensearch), name="opensearch"),
     path("archive/", page(views.ArchiveIndexView.as_view()), name="archive"),
     path("archive/undated/", page(views.UndatedArchiveView.as_view()), name="archive_undated"),
     path("archive/<yyyy:year>/", page(views.YearArchiveView.as_view()), name="archive_year"),

@@ -20,6 +20,7 @@ from django.core.paginator import InvalidPage, Page
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
@@ -32,8 +33,8 @@ from django.views.generic import dates as date_views
 
 from articles import page_queries
 from articles.caching import archive_cache_key, archive_version, mark_not_found, mark_public
-from articles.markup import section_blocks
-from articles.models import Article
+from articles.markup import busiest_sections, section_blocks
+from articles.models import Article, Section
 from articles.page_queries import Row
 from articles.pagination import BoundedPaginator
 from articles.richtext import first_paragraph, reading_minutes
@@ -349,6 +350,42 @@ class SectionDetailView(StoryListView):
             "feeds": [_feed(f"{section.name} stories", "section_feed", slug=section.slug)],
             "breadcrumbs": [("Home", url("home")), (section.name, section_url(section.slug))],
         }
+
+
+class SectionIndexView(ReaderPageMixin, TemplateView):
+    """Every section with public stories, the busiest first: how many stories each holds (counts
+    kept a few minutes, `busiest_sections`) and its newest story."""
+
+    template_name = "articles/section_index.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        busiest = busiest_sections()
+        newest = Section.objects.filter(pk__in=[s.pk for s in busiest]).with_newest_story().in_bulk()
+        for section in busiest:
+            found = newest.get(section.pk)
+            section.newest_title = found.newest_title if found else ""
+            section.newest_slug = found.newest_slug if found else ""
+            section.newest_published_at = found.newest_published_at if found else None
+        return super().get_context_data(sections=[s for s in busiest if s.newest_slug], **kwargs)
+
+    def get_meta(self) -> dict[str, Any]:
+        return {
+            "title": "Sections",
+            "description": f"Every section of the {settings.SITE_NAME} archive.",
+            "breadcrumbs": [("Home", url("home")), ("Sections", url("section_index"))],
+        }
+
+
+def opensearch(request: HttpRequest) -> HttpResponse:
+    """The OpenSearch description (`<link rel="search">` on every page): browsers offer the
+    archive as a search engine."""
+    search = request.build_absolute_uri(url("search"))
+    return render(
+        request,
+        "opensearch.xml",
+        {"search": search, "icon": request.build_absolute_uri(static("img/favicon.svg"))},
+        content_type="application/opensearchdescription+xml",
+    )
 
 
 # --- the date archive -------------------------------------------------------------------------------

@@ -93,6 +93,9 @@ class SiteLinks(NamedTuple):
     archive: str
     feed: str
     sitemap: str
+    search: str
+    sections: str
+    opensearch: str
 
 
 def site_links() -> SiteLinks:
@@ -102,7 +105,7 @@ def site_links() -> SiteLinks:
 
 @lru_cache(maxsize=64)
 def _site_links(prefix: str, urlconf: str | None) -> SiteLinks:
-    names = ("home", "archive", "feed", "sitemap_index")
+    names = ("home", "archive", "feed", "sitemap_index", "search", "section_index", "opensearch")
     return SiteLinks(*(reverse(name, urlconf=urlconf) for name in names))
 
 

@@ -599,10 +599,17 @@ def test_every_page_has_one_h1_landmarks_and_head_tags(client, archive, kind):
     footer = {a.get_text(): a["href"] for a in soup.select(".site-footer a")}
     assert footer == {
         "Front page": "/",
+        "Sections": "/sections/",
         "Archive": "/archive/",
+        "Search": "/search/",
         "RSS feed": "/feed/",
         "Sitemap": "/sitemap.xml",
     }
+    assert soup.select_one('link[rel="search"]')["href"] == "/opensearch.xml"
+    if kind != "search":  # every page but the search page (its own form) has the masthead's box
+        box = soup.select_one('header form[role="search"]')
+        assert box["action"] == "/search/" and box.select_one('input[name="q"]')["id"]
+        assert box.select_one(f'label[for="{box.select_one("input")["id"]}"]')
     for block in soup.find_all("script", type="application/ld+json"):
         json.loads(block.string)
     for img in soup.find_all("img"):

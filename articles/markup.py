@@ -14,7 +14,7 @@ from html import escape  # the text Django's escape() gives, without its check f
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.dates import MONTHS, MONTHS_AP
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -47,11 +47,17 @@ def section_counts() -> dict[int, int]:
 
 
 def busiest_sections() -> list[Section]:
-    """The sections with public stories, the busiest first (`story_count`), then by name."""
+    """The sections with public stories now, the busiest first (`story_count`), then by name.
+    Which sections is exact (one probe of a story per section); their counts may be minutes old
+    (`section_counts`), and are counted again when a section is missing from them."""
+    has_stories = Exists(Article.objects.published().filter(section=OuterRef("pk")))
+    sections = list(Section.objects.filter(has_stories).only("name", "slug"))
     counts = section_counts()
-    sections = list(Section.objects.filter(pk__in=counts).only("name", "slug"))
+    if any(section.pk not in counts for section in sections):
+        cache.delete(SECTION_COUNTS_KEY)
+        counts = section_counts()
     for section in sections:
-        section.story_count = counts[section.pk]
+        section.story_count = counts.get(section.pk, 0)
     return sorted(sections, key=lambda section: (-section.story_count, section.name))
 
 

@@ -15,7 +15,8 @@ from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = {"index": 5, "year": 7, "month": 7, "day": 6, "undated": 3}
+# With the section menu on a cold cache: its sections and their story counts (2).
+MAX_QUERIES = {"index": 6, "year": 8, "month": 8, "day": 7, "undated": 4}
 
 archive = shared_archive_fixture(50)
 

@@ -8,13 +8,16 @@ what the cleaner keeps: the allow-list is derived from the same extensions (djan
 
 Search reads the same column: PostgreSQL's text parser skips tags and entities, so the stored
 vector holds the words only, never tag names or link addresses (tests/articles/test_richtext.py).
-Everything here is pure: no models, no database.
+Everything here is pure (no models, no database); the cleaner is made on first use, from the
+editor's settings.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from functools import cache
 from html.parser import HTMLParser
 
 from django_prose_editor.fields import create_sanitizer
@@ -36,7 +39,6 @@ BODY_EDITOR = {
 BLOCKS = frozenset({"p", "h2", "h3", "li", "blockquote", "ul", "ol"})
 WORDS_PER_MINUTE = 230
 
-_sanitize = create_sanitizer(BODY_EDITOR["extensions"])
 _LINE_ENDS = re.compile(r"\r\n?")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -52,7 +54,7 @@ def clean_body(body: str) -> str:
     body = normalize_line_ends(body or "").strip()
     if body and not body.startswith("<"):
         body = paragraphs_to_html(_BLANK_LINES.split(body))
-    return _sanitize(body)
+    return _sanitizer()(body)
 
 
 def paragraphs_to_html(paragraphs: list[str]) -> str:
@@ -82,6 +84,26 @@ def reading_minutes(body: str) -> int:
     """Minutes to read the body's words at WORDS_PER_MINUTE; at least one for any text."""
     words = len(body_text(body).split())
     return max(1, round(words / WORDS_PER_MINUTE)) if words else 0
+
+
+_BULLET = re.compile(r"\s+\*\s+|^\*\s+")
+
+
+def bullet_run(text: str) -> tuple[str, list[str]]:
+    """A teaser summary such as "Key developments on March 18: * One * Two * Thr…" as its intro
+    and its items (the page it came from had a list, flattened to text with `*` bullets); any
+    other summary as itself with no items. A run needs two items at least."""
+    parts = _BULLET.split(text.strip())
+    if len(parts) < 3:
+        return text, []
+    intro, *items = (part.strip() for part in parts)
+    return intro, [item for item in items if item]
+
+
+@cache
+def _sanitizer() -> Callable[[str], str]:
+    # Made on first use: django-prose-editor reads its menu settings while it builds the list.
+    return create_sanitizer(BODY_EDITOR["extensions"])
 
 
 class _TextReader(HTMLParser):

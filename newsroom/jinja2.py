@@ -23,7 +23,7 @@ from django.utils import dateformat, timezone
 from django.utils.text import Truncator
 from jinja2 import ChainableUndefined, Environment
 
-from articles import markup, seo
+from articles import markup, richtext, seo
 from newsroom.links import author_url, media_url, section_url, site_links, story_url, url
 from newsroom.request_scope import current_language, current_timezone
 
@@ -81,6 +81,7 @@ def environment(**options: Any) -> Environment:
         story_list=markup.story_list,
         search_hit=markup.search_hit,
         facet_items=markup.facet_items,
+        bullet_run=richtext.bullet_run,
         image_absolute_url=seo.image_absolute_url,
         article_json_ld=seo.article_json_ld,
         author_json_ld=seo.author_json_ld,

@@ -339,13 +339,15 @@ def _after(tag: Tag) -> PageElement | None:
 def figure_image(figure: Tag) -> ParsedImage | None:
     """A <figure>'s picture: alt and address from its <img>, caption and credit from its <figcaption>."""
     img = figure.find("img")
-    # A picture-less figure (this archive's placeholder) carries its alt text as role=img + aria-label.
+    # A picture-less figure of this archive carries the picture's alt text as data-alt (before,
+    # as a placeholder's role=img + aria-label).
     placeholder = figure.find(attrs={"role": "img"}) or figure.find(class_=_PLACEHOLDER)
     figcaption = figure.find("figcaption")
     if img is None and placeholder is None and figcaption is None:
         return None
     alt = clean(img.get("alt")) if img is not None else ""
     alt = alt or (clean(placeholder.get("aria-label")) if placeholder is not None else "")
+    alt = alt or clean(figure.get("data-alt"))
     caption, credit = _caption_and_credit(figcaption)
     return ParsedImage(alt=alt, caption=caption, credit=credit, url=_image_url(img))
 

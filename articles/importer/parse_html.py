@@ -424,7 +424,11 @@ def _teaser_summary(item: Tag, link: Tag) -> str:
         sibling = item.find_next_sibling()
         return tag_text(sibling) if sibling is not None and sibling.name == "p" else ""
     paragraphs = [p for p in item.find_all("p", limit=3) if not any(parent is p for parent in link.parents)]
-    return tag_text(paragraphs[0]) if paragraphs else ""
+    summary = tag_text(paragraphs[0]) if paragraphs else ""
+    # A list of points under it (as this archive shows a "Key developments: * … * …" summary)
+    # is kept as that run, as the text pages give it.
+    points = [tag_text(point) for point in item.select("ul > li") if link not in point.descendants]
+    return (f"{summary} * " if summary else "* ") + " * ".join(points) if points else summary
 
 
 def _says_video(item: Tag) -> bool:

@@ -76,6 +76,18 @@ class DateDrillDownChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+# What readers see of a story: a change to one of these after it went public is a revision
+# ("Updated …" on the page, dateModified); a change to its slug, status or provenance is not.
+READER_FIELDS = {"title", "summary", "body", "section", "hero_image"}
+
+
+def _was_public(form) -> bool:
+    """Whether the story was public before this save (the form's initial values)."""
+    published_at = form.initial.get("published_at")
+    status = form.initial.get("status")
+    return status == Article.Status.PUBLISHED and published_at is not None and published_at <= timezone.now()
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     Media = AdminStyles
@@ -154,11 +166,16 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj: Article, form, change: bool) -> None:
         if not obj.reading_minutes:  # left empty in the form: derive it from the body
             obj.reading_minutes = obj.compute_reading_minutes()
+        if change and _was_public(form) and set(form.changed_data) & READER_FIELDS:
+            obj.revised_at = timezone.now()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        form.instance.refresh_byline()  # the byline follows the ordered authors inline
+        article = form.instance
+        article.refresh_byline()  # the byline follows the ordered authors inline
+        if change and _was_public(form) and any(formset.has_changed() for formset in formsets):
+            Article.objects.filter(pk=article.pk).update(revised_at=timezone.now())  # bylines, teasers
 
     @admin.action(description="Publish selected stories")
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:

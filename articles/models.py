@@ -243,6 +243,10 @@ class Article(models.Model):
     canonical_url = models.URLField(max_length=2000, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When readers last saw the story change after its publication: an editor's change to what
+    # they read (admin), or the source page's own dateModified (importer). Never an import's or
+    # a bulk action's time; the pages' "Updated" line and dateModified come from here.
+    revised_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Stored and weighted, so search reads it instead of re-parsing bodies per query.
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config="english")

@@ -79,6 +79,7 @@ _STORY_NEIGHBOURS = f"""
 
 STORY_PAGE = f"""
 SELECT a.id, a.title, a.slug, a.summary, a.body, a.reading_minutes, a.published_at, a.updated_at,
+    a.revised_at,
     a.status, a.byline, a.canonical_url, {_public("a")} AS is_public,
     CASE WHEN s.id IS NULL THEN NULL
         ELSE json_build_object('id', s.id, 'name', s.name, 'slug', s.slug) END AS section,
@@ -237,7 +238,7 @@ def _prepared_on(connection: Any) -> set[str]:
 
 
 # Dates inside JSON arrive as ISO 8601 text.
-DATE_KEYS = ("published_at", "updated_at")
+DATE_KEYS = ("published_at", "updated_at", "revised_at")
 
 
 def _as_row(fields: dict[str, Any]) -> Row:

@@ -94,7 +94,9 @@ def article_json_ld(
         data["articleSection"] = article.section.name
     if article.published_at:
         data["datePublished"] = article.published_at.isoformat()
-        data["dateModified"] = max(article.published_at, article.updated_at).isoformat()
+        data["dateModified"] = max(
+            article.published_at, article.revised_at or article.published_at
+        ).isoformat()
     data["author"] = [author_node(author, absolute) for author in authors]
     if article.hero_image:
         data["image"] = image_node(article.hero_image, absolute)

@@ -223,13 +223,14 @@ def jsonld_article(soup: BeautifulSoup, warnings: list[str]) -> ParsedArticle | 
     if node is None:
         return None
     index = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str) and len(n) > 1}
-    published = node.get("datePublished")
+    published, modified = node.get("datePublished"), node.get("dateModified")
     return ParsedArticle(
         layout="html/jsonld",
         title=_first_text(node.get("headline")),
         summary=_first_text(node.get("description")),
         section=_first_text(node.get("articleSection")),
         published=checked_date(published, warnings) if isinstance(published, str) else None,
+        modified=parse_date(modified) if isinstance(modified, str) else None,
         authors=_jsonld_authors(node.get("author"), index),
         hero_image=_jsonld_image(node.get("image"), index),
         paragraphs=_article_body(node.get("articleBody")),
@@ -273,13 +274,14 @@ def meta_article(soup: BeautifulSoup, warnings: list[str]) -> ParsedArticle:
     bylines = meta.get("article:author", []) + meta.get("author", [])
     names = [name for value in bylines for name in author_names(value)]
     image = ParsedImage(alt=first("og:image:alt", "twitter:image:alt"), url=first("og:image", "og:image:url"))
-    published = first("article:published_time", "datepublished")
+    published, modified = first("article:published_time", "datepublished"), first("article:modified_time")
     return ParsedArticle(
         layout="html/meta" if "og:title" in meta else "",
         title=first("og:title"),
         summary=first("og:description", "description"),
         section=first("article:section"),
         published=checked_date(published, warnings) if published else None,
+        modified=parse_date(modified) if modified else None,
         authors=[ParsedAuthor(name=name) for name in dict.fromkeys(names)],
         hero_image=image if image.url else None,
         canonical_url=_canonical_link(soup) or first("og:url"),

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -30,7 +30,17 @@ SAME_STORY_WORD_OVERLAP = 0.5
 
 def published_datetime(parsed: ParsedArticle) -> datetime | None:
     """The page's own date as an aware datetime; a date alone is the day's start in the site's zone."""
-    value = parsed.published
+    return aware(parsed.published)
+
+
+def revised_datetime(parsed: ParsedArticle) -> datetime | None:
+    """When the page says it was changed after its publication (its own dateModified), if later."""
+    published, modified = aware(parsed.published), aware(parsed.modified)
+    return modified if published and modified and modified.date() > published.date() else None
+
+
+def aware(value: date | datetime | None) -> datetime | None:
+    """A page's date as an aware datetime; a date alone is the day's start in the site's zone."""
     if value is None:
         return None
     if not isinstance(value, datetime):

@@ -35,6 +35,7 @@ from articles.importer.identity import (
     free_slug,
     own_story_slug,
     published_datetime,
+    revised_datetime,
 )
 from articles.importer.pages import SavedPage
 from articles.importer.parsed import PARSER_VERSION, ParsedArticle, ParsedAuthor
@@ -207,6 +208,7 @@ def _article_fields(page: SavedPage, options: ImportOptions) -> dict:
         "body": body,
         "reading_minutes": min(minutes, 32767),
         "published_at": _published_at(parsed, options),
+        "revised_at": revised_datetime(parsed),
         "status": options.status,
         "canonical_url": "" if own_story_slug(parsed.canonical_url) else parsed.canonical_url[:2000],
         "byline": format_byline([a.name for a in parsed.authors])[:500],

@@ -152,7 +152,17 @@ def _missing(article: ParsedArticle) -> list[str]:
 def _merge(sources: list[ParsedArticle]) -> ParsedArticle:
     """Each field from the most trusted source that has it; authors and the hero image per sub-field."""
     merged = ParsedArticle(layout="")
-    for name in ("title", "section", "summary", "read_minutes", "published", "teasers", "canonical_url"):
+    fields = (
+        "title",
+        "section",
+        "summary",
+        "read_minutes",
+        "published",
+        "modified",
+        "teasers",
+        "canonical_url",
+    )
+    for name in fields:
         value = next((v for s in sources if (v := getattr(s, name)) is not None and v not in ("", [])), None)
         if value is not None:  # read_minutes 0 is a value
             setattr(merged, name, value)

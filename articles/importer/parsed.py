@@ -49,6 +49,7 @@ class ParsedArticle:
     summary: str = ""
     read_minutes: int | None = None
     published: date | datetime | None = None  # datetime when the page gives a time
+    modified: date | datetime | None = None  # when the page says it was last changed (dateModified)
     authors: list[ParsedAuthor] = field(default_factory=list)
     hero_image: ParsedImage | None = None
     paragraphs: list[str] = field(default_factory=list)
@@ -61,5 +62,6 @@ class ParsedArticle:
         """The `--json` shape: plain JSON types, ISO 8601 dates, None where the page has no such field."""
         data = dataclasses.asdict(self)
         data["published"] = self.published.isoformat() if self.published else None
+        data["modified"] = self.modified.isoformat() if self.modified else None
         data["read_minutes"] = self.read_minutes
         return data

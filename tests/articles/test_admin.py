@@ -144,3 +144,50 @@ def test_saving_an_article_with_ordered_authors_sets_the_byline(editor_client):
 def test_every_registered_model_has_an_admin():
     for model in MODELS:
         assert site.is_registered(model)
+
+
+def _change_form(article: Article, **changes) -> dict:
+    form = {
+        "title": article.title,
+        "slug": article.slug,
+        "section": article.section_id or "",
+        "summary": article.summary,
+        "body": article.body,
+        "status": article.status,
+        "published_at_0": article.published_at.strftime("%Y-%m-%d") if article.published_at else "",
+        "published_at_1": article.published_at.strftime("%H:%M:%S") if article.published_at else "",
+        "reading_minutes": article.reading_minutes,
+        "hero_image": "",
+        "canonical_url": "",
+        "author_links-TOTAL_FORMS": "0",
+        "author_links-INITIAL_FORMS": "0",
+        "teasers-TOTAL_FORMS": "0",
+        "teasers-INITIAL_FORMS": "0",
+    }
+    return form | changes
+
+
+def test_an_editors_change_to_a_published_story_is_a_revision_readers_see(editor_client):
+    story = ArticleFactory(published_at=datetime(2025, 3, 18, 10, tzinfo=UTC), hero_image=None)
+    assert story.revised_at is None
+    form = _change_form(story, body="<p>Corrected: 40 ships, not 30.</p>", summary="Line one\r\nline two")
+    assert editor_client.post(admin_url(Article, "change", story.pk), form).status_code == 302
+    story.refresh_from_db()
+    assert story.revised_at is not None and story.summary == "Line one\nline two"
+    before = story.revised_at
+    # Saving it again unchanged is no revision.
+    assert editor_client.post(admin_url(Article, "change", story.pk), _change_form(story)).status_code == 302
+    story.refresh_from_db()
+    assert story.revised_at == before
+
+
+def test_publishing_a_draft_or_changing_its_text_is_no_revision(editor_client):
+    draft = ArticleFactory(
+        status="draft", published_at=datetime(2025, 3, 18, 10, tzinfo=UTC), hero_image=None
+    )
+    form = _change_form(draft, body="<p>New text.</p>")
+    assert editor_client.post(admin_url(Article, "change", draft.pk), form).status_code == 302
+    form = _change_form(draft, body="<p>New text.</p>", status="published")
+    assert editor_client.post(admin_url(Article, "change", draft.pk), form).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "published" and draft.revised_at is None

@@ -262,3 +262,18 @@ def test_read_ahead_keeps_the_order_and_raises_a_readers_error_after_the_pages_b
     with pytest.raises(OSError, match="disk gone"):
         seen.extend(read_ahead(failing()))
     assert seen == list(range(30))
+
+
+def test_a_pages_own_date_modified_is_its_revision_never_the_import_time(tmp_path):
+    page = """<html><head><script type="application/ld+json">{"@context": "https://schema.org",
+    "@type": "NewsArticle", "headline": "Port reopens", "datePublished": "2025-01-10T09:00:00+00:00",
+    "dateModified": "2025-02-03T12:30:00+00:00", "author": {"@type": "Person", "name": "Ann Lee"}}
+    </script></head><body><article><h1>Port reopens</h1><p>Ships sail again from the port.</p>
+    </article></body></html>"""
+    (tmp_path / "revised.html").write_text(page)
+    (tmp_path / "plain.html").write_text(page.replace('"dateModified": "2025-02-03T12:30:00+00:00",', "")
+                                         .replace("Port reopens", "Port closes"))  # fmt: skip
+    run_import(str(tmp_path))
+    revised, plain = Article.objects.get(title="Port reopens"), Article.objects.get(title="Port closes")
+    assert revised.revised_at.isoformat() == "2025-02-03T12:30:00+00:00"
+    assert plain.revised_at is None and plain.updated_at > plain.published_at  # loaded today, not revised

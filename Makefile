@@ -7,7 +7,7 @@ PORT ?= 8000
 DEV_ENV := DEBUG=$${DEBUG:-1}
 MANAGE := $(DEV_ENV) $(BIN)/python manage.py
 
-.PHONY: run serve test install install-dev migrate seed superuser stop-db lint format fixtures check clean bench-import backup restore
+.PHONY: run demo serve test install install-dev migrate seed superuser stop-db lint format fixtures check clean bench-import backup restore
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -35,6 +35,17 @@ run: seed  ## set up everything, then serve at http://127.0.0.1:$(PORT)
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	@echo "Create an editor account with: make superuser   (or: DEBUG=1 $(BIN)/python manage.py createsuperuser)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# A demo archive in a database of its own (newsroom_demo, on the same embedded server):
+# DEMO_STORIES generated stories across sections, authors and twelve years, plus the seed.
+DEMO_STORIES ?= 3000
+DEMO_ENV := EMBEDDED_DB_NAME=$${EMBEDDED_DB_NAME:-newsroom_demo}
+demo: install  ## a demo archive of a few thousand stories, served at http://127.0.0.1:$(PORT)
+	test -d var/demo-pages-$(DEMO_STORIES) || $(BIN)/python bench/make_pages.py $(DEMO_STORIES) var/demo-pages-$(DEMO_STORIES) --demo
+	$(DEMO_ENV) $(MANAGE) migrate --noinput
+	$(DEMO_ENV) $(MANAGE) import_articles var/demo-pages-$(DEMO_STORIES) fixtures/seed/
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 serve: install  ## production server: gunicorn + whitenoise; needs SECRET_KEY and ALLOWED_HOSTS (README, "Production")
 	$(BIN)/python manage.py migrate --noinput

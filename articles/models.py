@@ -352,6 +352,18 @@ class Article(models.Model):
         return text.split("\n\n") if text else []
 
     @property
+    def publication(self) -> str:
+        """Where the story stands, for editors: "Draft", "Scheduled for …", "Published …"."""
+        if self.status == self.Status.DRAFT:
+            return "Draft"
+        if self.published_at is None:
+            return "Published (date unknown)"
+        when = timezone.localtime(self.published_at)
+        if when > timezone.now():
+            return f"Scheduled for {when:%b} {when.day}, {when.year}, {when:%H:%M}"
+        return f"Published {when:%b} {when.day}, {when.year}"
+
+    @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and (
             self.published_at is None or self.published_at <= timezone.now()

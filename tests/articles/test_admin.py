@@ -99,6 +99,29 @@ def test_bulk_publish_and_unpublish_actions(editor_client):
     assert Article.objects.published().count() == 2
     editor_client.post(url, {"action": "unpublish", "_selected_action": ids})
     assert Article.objects.published().count() == 0
+    # Each story's history says what the bulk action did, and who did it, as a single save does.
+    from django.contrib.admin.models import LogEntry
+
+    for story in drafts:
+        history = LogEntry.objects.filter(object_id=str(story.pk)).order_by("action_time")
+        assert [entry.get_change_message() for entry in history] == [
+            "Published (bulk action).",
+            "Unpublished: back to draft (bulk action).",
+        ]
+        assert {entry.user.username for entry in history} == {"admin"}
+    response = editor_client.get(admin_url(Article, "history", drafts[0].pk))
+    assert "Unpublished: back to draft (bulk action)." in response.content.decode()
+
+
+def test_a_scheduled_story_says_so_in_the_list_and_the_form(editor_client):
+    from django.utils import timezone
+
+    soon = timezone.now() + timezone.timedelta(days=2)
+    story = ArticleFactory(title="Embargoed report", published_at=soon)
+    listing = editor_client.get(admin_url(Article, "changelist")).content.decode()
+    local = timezone.localtime(soon)
+    assert f"Scheduled for {local:%b} {local.day}, {local.year}, {local:%H:%M}" in listing
+    assert "Scheduled for" in editor_client.get(admin_url(Article, "change", story.pk)).content.decode()
 
 
 def test_saving_an_article_with_ordered_authors_sets_the_byline(editor_client):

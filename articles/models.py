@@ -19,6 +19,7 @@ from django_prose_editor.fields import ProseEditorField
 from articles.richtext import BODY_EDITOR, body_text, clean_body, normalize_line_ends, reading_minutes
 from authors.models import Author
 from newsroom.links import section_url, story_url
+from newsroom.renditions import RENDITION_WIDTHS, belong_to, make_renditions
 from newsroom.uploads import validate_image_upload
 
 PHRASE_PAIRS_FIELD = ArrayField(IntegerField())  # what `articles_phrase_pairs` returns
@@ -82,6 +83,9 @@ class Image(models.Model):
     credit = models.CharField(max_length=300, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Smaller WebP copies of the file, made when it is uploaded (articles/renditions.py):
+    # [{"width", "height", "name"}], narrowest first.
+    renditions = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -89,6 +93,17 @@ class Image(models.Model):
 
     def __str__(self) -> str:
         return (self.caption or self.alt_text or self.source_url or f"Image {self.pk}")[:80]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)  # the upload is stored first: its name is final
+        if (
+            self.file
+            and self.width
+            and self.width > RENDITION_WIDTHS[0]
+            and not belong_to(self.renditions, self.file.name)
+        ):
+            self.renditions = make_renditions(self.file, self.file.storage)
+            Image.objects.filter(pk=self.pk).update(renditions=self.renditions)
 
 
 class SourceDocument(models.Model):

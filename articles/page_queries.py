@@ -85,10 +85,11 @@ SELECT a.id, a.title, a.slug, a.summary, a.body, a.reading_minutes, a.published_
         ELSE json_build_object('id', s.id, 'name', s.name, 'slug', s.slug) END AS section,
     CASE WHEN i.id IS NULL THEN NULL ELSE json_build_object(
         'file', i.file, 'source_url', i.source_url, 'alt_text', i.alt_text, 'caption', i.caption,
-        'credit', i.credit, 'width', i.width, 'height', i.height) END AS hero_image,
+        'credit', i.credit, 'width', i.width, 'height', i.height,
+        'renditions', i.renditions) END AS hero_image,
     (SELECT coalesce(json_agg(json_build_object(
         'id', au.id, 'name', au.name, 'slug', au.slug, 'role', au.role, 'bio', au.bio,
-        'avatar', au.avatar, 'is_organization', au.is_organization,
+        'avatar', au.avatar, 'avatar_renditions', au.avatar_renditions, 'is_organization', au.is_organization,
         'more', (SELECT coalesce(json_agg(json_build_object('slug', m.slug, 'title', m.title)), '[]')
             FROM (SELECT ma.slug, ma.title FROM articles_articleauthor ml
                 JOIN articles_article ma ON ma.id = ml.article_id
@@ -100,7 +101,8 @@ SELECT a.id, a.title, a.slug, a.summary, a.body, a.reading_minutes, a.published_
     (SELECT coalesce(json_agg(json_build_object(
         'title', r.title, 'summary', r.summary, 'url', r.url, 'kind', r.kind,
         'image', CASE WHEN ri.id IS NULL THEN NULL ELSE json_build_object(
-            'file', ri.file, 'alt_text', ri.alt_text, 'width', ri.width, 'height', ri.height) END,
+            'file', ri.file, 'alt_text', ri.alt_text, 'width', ri.width, 'height', ri.height,
+            'renditions', ri.renditions) END,
         'target_slug', CASE WHEN {_public("t")} THEN t.slug END
         ) ORDER BY r.position, r.id), '[]')
         FROM articles_relatedlink r
@@ -125,7 +127,8 @@ TEASER_COLUMNS = "a.id, a.title, a.slug, a.summary, a.byline, a.reading_minutes,
 def _teaser(*, hero: bool = False) -> str:
     """A teaser's fields as JSON, from a story `a` and its section `s` (and its picture `i`)."""
     picture = """, 'hero_image', CASE WHEN i.id IS NULL THEN NULL ELSE json_build_object(
-        'file', i.file, 'alt_text', i.alt_text, 'width', i.width, 'height', i.height) END"""
+        'file', i.file, 'alt_text', i.alt_text, 'width', i.width, 'height', i.height,
+        'renditions', i.renditions) END"""
     return f"""json_build_object('id', a.id, 'title', a.title, 'slug', a.slug, 'summary', a.summary,
         'byline', a.byline, 'reading_minutes', a.reading_minutes, 'published_at', a.published_at,
         'section', CASE WHEN s.id IS NULL THEN NULL
@@ -179,7 +182,7 @@ FROM articles_section s WHERE s.slug = $1
 # An author ($1) and a page of their stories, from their bylines' copies of each story's status and
 # date (`author_listing_idx`), as `ArticleQuerySet.by_author` reads them.
 AUTHOR_PAGE = f"""
-SELECT au.id, au.name, au.slug, au.role, au.bio, au.avatar, au.is_organization,
+SELECT au.id, au.name, au.slug, au.role, au.bio, au.avatar, au.avatar_renditions::json, au.is_organization,
     (SELECT count(*) FROM (SELECT 1 FROM articles_articleauthor l
         WHERE l.author_id = au.id AND {_public("l", byline=True, now="$4")} LIMIT $5) c) AS count,
     (SELECT coalesce(json_agg({_teaser()}

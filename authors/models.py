@@ -3,6 +3,7 @@ from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from newsroom.links import author_url
+from newsroom.renditions import AVATAR_WIDTHS, belong_to, make_renditions
 from newsroom.uploads import validate_image_upload
 
 
@@ -20,6 +21,8 @@ class Author(models.Model):
         validators=[validate_image_upload],
         help_text="JPEG, PNG or WebP.",
     )
+    # A small WebP copy of the avatar, made when it is uploaded (newsroom/renditions.py).
+    avatar_renditions = models.JSONField(default=list, blank=True, editable=False)
     is_organization = models.BooleanField(
         default=False, help_text="A desk or staff byline rather than a person (schema.org Organization)."
     )
@@ -40,7 +43,10 @@ class Author(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
             self.slug = slugify(self.name, allow_unicode=True)[:220] or "author"
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # the upload is stored first: its name is final
+        if self.avatar and not belong_to(self.avatar_renditions, self.avatar.name):
+            self.avatar_renditions = make_renditions(self.avatar, self.avatar.storage, AVATAR_WIDTHS)
+            Author.objects.filter(pk=self.pk).update(avatar_renditions=self.avatar_renditions)
 
     def get_absolute_url(self) -> str:
         return author_url(self.slug)

@@ -24,6 +24,7 @@ from django.utils.text import Truncator
 from jinja2 import ChainableUndefined, Environment
 
 from articles import markup, richtext, seo
+from newsroom import renditions
 from newsroom.links import author_url, media_url, section_url, site_links, story_url, url
 from newsroom.request_scope import current_language, current_timezone
 
@@ -82,6 +83,8 @@ def environment(**options: Any) -> Environment:
         search_hit=markup.search_hit,
         facet_items=markup.facet_items,
         bullet_run=richtext.bullet_run,
+        image_srcset=lambda image: renditions.srcset(image, media_url),
+        avatar_url=lambda author: renditions.smallest_url(author.avatar_renditions, author.avatar, media_url),
         image_absolute_url=seo.image_absolute_url,
         article_json_ld=seo.article_json_ld,
         author_json_ld=seo.author_json_ld,

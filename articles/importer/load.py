@@ -328,7 +328,15 @@ def _copy_articles(pages: list[SavedPage], options: ImportOptions, *, slugs: lis
     copy_into(
         Image,
         [
-            {**hero, "id": image_id, "file": "", "width": None, "height": None, "created_at": now}
+            {
+                **hero,
+                "id": image_id,
+                "file": "",
+                "width": None,
+                "height": None,
+                "renditions": [],
+                "created_at": now,
+            }
             for hero, image_id in zip(heroes, hero_ids, strict=True)
             if hero is not None
         ],

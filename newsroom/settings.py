@@ -224,7 +224,10 @@ CONTENT_SECURITY_POLICY = {
             *media_origins(STORAGES["default"]),
             *env_list("CSP_EXTRA_IMG_SRC"),
         ],
-        "style-src": ["'self'"],
+        # One inline style: the base styles the admin's story editor (tiptap, inside
+        # django-prose-editor) adds as a <style> element, allowed by its hash (fixed per release;
+        # the browser tests fail on any violation, so an upgrade that changes it is caught).
+        "style-src": ["'self'", "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
         # A nonce only where a page asks for one (the admin's story form: the editor's import
         # map is an inline script, articles/admin.py); reader pages never do.
         "script-src": ["'self'", NONCE],

@@ -57,12 +57,14 @@ def new_page(browser, live_server):
         if "Content Security Policy" in message.text:
             violations.append(message.text)
 
-    def make(viewport: dict[str, int] = DESKTOP, **options: object):
+    def make(viewport: dict[str, int] = DESKTOP, *, hostile: bool = False, **options: object):
+        """`hostile`: a page the test feeds hostile markup, where the policy is meant to block."""
         context = browser.new_context(viewport=viewport, base_url=live_server.url, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
-        page.on("console", watch)
+        if not hostile:
+            page.on("console", watch)
         return page
 
     yield make

@@ -31,6 +31,8 @@ def page_types(site) -> dict[str, str]:
         "archive-month": f"/archive/{when:%Y/%m}/",
         "archive-undated": "/archive/undated/",
         "not-found": "/no-such-page/",
+        "sections": "/sections/",
+        "search": "/search/?q=kharkiv",
     }
 
 

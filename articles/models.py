@@ -16,7 +16,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
-from articles.richtext import BODY_EDITOR, body_text, clean_body, normalize_line_ends, reading_minutes
+from articles.richtext import BODY_EDITOR, body_text, clean_body, reading_minutes
 from authors.models import Author
 from newsroom.links import section_url, story_url
 from newsroom.renditions import RENDITION_WIDTHS, belong_to, make_renditions
@@ -347,10 +347,9 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Text arrives with the browser's `\r\n` line ends and bodies with any HTML: both are
-        normalised here, on every path that saves a story (forms, scripts, the importer)."""
-        self.summary = normalize_line_ends(self.summary)
-        self.body = clean_body(self.body)
+        """Bodies arrive with any HTML: cleaned here, on every path that saves a story (forms,
+        scripts, the importer)."""
+        self.body = clean_body(self.body)  # (line ends of every text field: articles/signals.py)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -1,16 +1,27 @@
 """Any saved or deleted piece of the archive makes cached pages stale when it commits
 (articles/caching.py): in this process through these signals, in the others through PostgreSQL's
-notification, which each process's listener starts to hear with its first request."""
+notification, which each process's listener starts to hear with its first request.
+
+And text arriving with a browser's `\r\n` line ends (every admin textarea sends them) is stored
+with `\n`, in every text field of the archive, whatever saves it."""
 
 from django.core.signals import request_finished, request_started
-from django.db.models.signals import post_delete, post_save
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from articles.caching import bump_archive_version, listen_for_archive_changes
+from articles.richtext import normalize_line_ends
 from newsroom.request_scope import begin_request, end_request
 
 
 def archive_changed(sender, **kwargs) -> None:
     bump_archive_version()
+
+
+def unix_line_ends(sender, instance, **kwargs) -> None:
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, models.TextField) and isinstance(value := getattr(instance, field.attname), str):
+            setattr(instance, field.attname, normalize_line_ends(value))
 
 
 def connect() -> None:
@@ -21,6 +32,7 @@ def connect() -> None:
     request_started.connect(begin_request, dispatch_uid="request-scope-begin")
     request_finished.connect(end_request, dispatch_uid="request-scope-end")
     for model in (Article, ArticleAuthor, Author, Image, RelatedLink, Section):
+        pre_save.connect(unix_line_ends, sender=model, dispatch_uid=f"line-ends-{model.__name__}")
         post_save.connect(
             archive_changed, sender=model, dispatch_uid=f"archive-changed-save-{model.__name__}"
         )

@@ -126,3 +126,20 @@ def test_the_migration_turns_stored_plain_text_into_paragraphs():
     article.refresh_from_db()
     assert article.body == clean_body(old)
     assert article.paragraphs == ["An old story written plain.", "Its second <paragraph> & more."]
+
+
+@pytest.mark.django_db
+def test_every_text_field_keeps_unix_line_ends():
+    from articles.models import Image, Section
+    from tests.factories import AuthorFactory
+
+    author = AuthorFactory(bio="One line.\r\nAnother.")
+    image = Image.objects.create(caption="A caption\r\non two lines")
+    section = Section.objects.create(name="Desk", slug="desk", description="About\r\nit")
+    for instance in (author, image, section):
+        instance.refresh_from_db()
+    assert (author.bio, image.caption, section.description) == (
+        "One line.\nAnother.",
+        "A caption\non two lines",
+        "About\nit",
+    )

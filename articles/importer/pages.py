@@ -9,6 +9,7 @@ from functools import cached_property
 from articles.importer.parse_html import looks_like_html, parse_html_page
 from articles.importer.parse_text import decode_page, parse_article_page
 from articles.importer.parsed import ParsedArticle
+from articles.importer.sniff import page_bytes
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,9 @@ class SavedPage:
 
 
 def read_saved_page(data: bytes, origin: str) -> SavedPage:
-    """Decode and parse one page; `.html` or `.txt` is told by content, not by file name."""
-    text = decode_page(data)
+    """Decode and parse one page; `.html` or `.txt` is told by content, not by file name. Raises
+    NotAPage (saying what the file is) for anything that is not a page (articles/importer/sniff.py)."""
+    text = decode_page(page_bytes(data))
     parsed = parse_html_page(text) if looks_like_html(text) else parse_article_page(text)
     page = SavedPage(origin=origin, text=text, parsed=parsed)
     page.sha256  # noqa: B018 - hashed now, by the import's reader thread, not by the loader's thread

@@ -277,3 +277,56 @@ def test_a_pages_own_date_modified_is_its_revision_never_the_import_time(tmp_pat
     revised, plain = Article.objects.get(title="Port reopens"), Article.objects.get(title="Port closes")
     assert revised.revised_at.isoformat() == "2025-02-03T12:30:00+00:00"
     assert plain.revised_at is None and plain.updated_at > plain.published_at  # loaded today, not revised
+
+
+def test_files_that_are_not_pages_are_refused_by_name_and_the_pages_beside_them_imported(tmp_path):
+    import gzip
+    import zipfile
+
+    from tests.factories import png_upload
+
+    seed_text = SEED.read_bytes()
+    (tmp_path / "good.txt").write_bytes(seed_text)
+    (tmp_path / "page.html.gz").write_bytes(
+        gzip.compress(b"<html><head><title>Port reopens</title></head><body><article><h1>Port reopens"
+                      b"</h1><p>Ships sail again from the port on Monday.</p></article></body></html>")
+    )  # fmt: skip
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 40)
+    (tmp_path / "hero.png").write_bytes(png_upload().read())
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    with zipfile.ZipFile(tmp_path / "archive.zip", "w") as archive:
+        archive.writestr("inside.txt", "text")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_bytes(b"\n  \n")
+    (tmp_path / "data.bin").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "broken.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+
+    with pytest.raises(CommandError) as failed:
+        run_import(str(tmp_path))
+    assert failed.value.returncode == 1
+    assert sorted(Article.objects.values_list("title", flat=True)) == sorted([SEED_TITLE, "Port reopens"])
+    assert SourceDocument.objects.count() == 2  # nothing of the refused files is kept
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("photo.jpg", b"\xff\xd8\xff\xe1" + b"\x00" * 64, "JPEG image, not a page"),
+        ("scan.pdf", b"%PDF-1.4\n" + b"\x00" * 64, "PDF document, not a page"),
+        (
+            "archive.zip",
+            b"PK\x03\x04" + b"\x00" * 64,
+            "ZIP archive (or an Office or EPUB document), not a page",
+        ),
+        ("empty.txt", b"", "empty file, not a page"),
+        ("data.bin", bytes(range(256)) * 4, "binary data, not a text or HTML page"),
+        ("broken.gz", b"\x1f\x8b\x08\x00garbage", "gzip file that cannot be unpacked"),
+    ],
+)
+def test_each_refusal_says_what_the_file_is(tmp_path, name, data, reason):
+    (tmp_path / name).write_bytes(data)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(tmp_path / name), stdout=out, stderr=err)
+    assert f"failed: {tmp_path / name}: {reason}" in out.getvalue()
+    assert Article.objects.count() == 0 and SourceDocument.objects.count() == 0

@@ -12,7 +12,9 @@ Guarantees:
 * the exit code is 0 when every page was imported, 1 when any failed (each failure is named).
 
 PATH may be a file, a folder (searched recursively), a glob, or `-` for standard input. Text and
-HTML pages are told apart by their content, not their file names.
+HTML pages are told apart by their content, not their file names; a gzip-compressed page is read.
+A file that is not a page (empty, an image, a PDF, an archive, binary data) is refused with what it
+is ("JPEG image, not a page"), counted as failed, and never imported; the pages beside it still are.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from tqdm import tqdm
 
 from articles.importer.load import ImportOptions, Outcome, PageResult, import_pages
 from articles.importer.pages import SavedPage, read_saved_page
+from articles.importer.sniff import NotAPage
 from articles.models import Article
 from articles.search_extras import refresh_vocabulary
 
@@ -94,6 +97,9 @@ class Command(BaseCommand):
                 page = read_saved_page(_read_bytes(path), origin=path)
             except OSError as error:
                 failures.append((path, f"cannot read: {error.strerror or error}"))
+                continue
+            except NotAPage as refusal:  # an image, a PDF, an archive, an empty file: never imported
+                failures.append((path, str(refusal)))
                 continue
             if as_json:
                 self.stdout.write(json.dumps({"source": path, **page.parsed.to_json()}, ensure_ascii=False))

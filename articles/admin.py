@@ -13,6 +13,7 @@ from js_asset import Media
 
 from articles.caching import bump_archive_version
 from articles.models import (
+    EDITABLE_FROM_SOURCE,
     SEARCH_COLUMNS,
     Article,
     ArticleAuthor,
@@ -84,6 +85,14 @@ class DateDrillDownChangeList(ChangeList):
 # What readers see of a story: a change to one of these after it went public is a revision
 # ("Updated …" on the page, dateModified); a change to its slug, status or provenance is not.
 READER_FIELDS = {"title", "summary", "body", "section", "hero_image"}
+
+
+INLINE_NAMES = {"author_links": "authors", "teasers": "teasers"}  # formset prefix → edited field
+
+
+def _edited(article: Article, changed: list[str]) -> list[str]:
+    """The story's editor-changed fields, with `changed` added (those its page gives)."""
+    return sorted(set(article.edited_fields) | (set(changed) & set(EDITABLE_FROM_SOURCE)))
 
 
 def _was_public(form) -> bool:
@@ -178,14 +187,20 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.reading_minutes = obj.compute_reading_minutes()
         if change and _was_public(form) and set(form.changed_data) & READER_FIELDS:
             obj.revised_at = timezone.now()
+        if change:  # a re-import or re-parse of its page must not undo what the editor did
+            obj.edited_fields = _edited(obj, form.changed_data)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         article = form.instance
         article.refresh_byline()  # the byline follows the ordered authors inline
-        if change and _was_public(form) and any(formset.has_changed() for formset in formsets):
-            Article.objects.filter(pk=article.pk).update(revised_at=timezone.now())  # bylines, teasers
+        changed = [INLINE_NAMES[formset.prefix] for formset in formsets if formset.has_changed()]
+        if change and changed:
+            updates = {"edited_fields": _edited(article, changed)}
+            if _was_public(form):
+                updates["revised_at"] = timezone.now()  # bylines, teasers
+            Article.objects.filter(pk=article.pk).update(**updates)
 
     @admin.action(description="Publish selected stories")
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:

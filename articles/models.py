@@ -25,6 +25,12 @@ from newsroom.uploads import validate_image_upload
 PHRASE_PAIRS_FIELD = ArrayField(IntegerField())  # what `articles_phrase_pairs` returns
 # The story's columns that only search reads.
 SEARCH_COLUMNS = ("search_vector", "search_vector_head", "search_filters")
+# What the importer derives from a story's page, by the names an editor's changes are recorded
+# under (`Article.edited_fields`): "authors" and "teasers" are the inlines.
+EDITABLE_FROM_SOURCE = (
+    "title", "summary", "body", "reading_minutes", "published_at", "section", "hero_image",
+    "canonical_url", "authors", "teasers",
+)  # fmt: skip
 # The listing order: newest first, undated last (the order of article_listing_idx).
 LISTING_ORDER = (F("published_at").desc(nulls_last=True), F("id").desc())
 # An author's stories in listing order (newest first, undated last), by the byline's copies of
@@ -262,6 +268,9 @@ class Article(models.Model):
     # they read (admin), or the source page's own dateModified (importer). Never an import's or
     # a bulk action's time; the pages' "Updated" line and dateModified come from here.
     revised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The fields an editor changed in the admin (EDITABLE_FROM_SOURCE names them): a re-import of
+    # the story's page or `reparse_sources` never overwrites them.
+    edited_fields = ArrayField(models.CharField(max_length=30), default=list, blank=True, editable=False)
     # Stored and weighted, so search reads it instead of re-parsing bodies per query.
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config="english")

@@ -179,7 +179,7 @@ def _upsert(page: SavedPage, options: ImportOptions) -> PageResult:
         slug = free_slug(page.parsed.title)
         [article_id] = _create_articles([page], options, slugs=[slug], sources=[source])
         return PageResult(page, Outcome.CREATED, article_id)
-    _update_article(article, page, options, source)
+    update_article(article, page, options, source)
     return PageResult(page, Outcome.UPDATED, article.id)
 
 
@@ -351,6 +351,7 @@ def _copy_articles(pages: list[SavedPage], options: ImportOptions, *, slugs: lis
             "source_id": source_id,
             "created_at": now,
             "updated_at": now,
+            "edited_fields": "{}",  # no editor has touched a new story (an empty array, as COPY reads it)
             "search_filters": None,  # the database writes it (migrations 0007, 0008)
         }
         for page, slug, article_id, source_id, hero_id in zip(
@@ -372,28 +373,37 @@ def _pk(instance: Section | None) -> int | None:
     return None if instance is None else instance.pk
 
 
-def _update_article(
+def update_article(
     article: Article, page: SavedPage, options: ImportOptions, source: SourceDocument | None
 ) -> None:
-    """A corrected version of a story: update it in place, keeping its slug and URL."""
+    """A corrected version of a story: update it in place, keeping its slug and URL, and every
+    field an editor changed in the admin (`Article.edited_fields`)."""
+    kept = set(article.edited_fields) | ({"byline"} if "authors" in article.edited_fields else set())
     fields = _article_fields(page, options)
     if not fields["canonical_url"]:  # a page without one (or our own rendering) keeps the known URL
         del fields["canonical_url"]
+    # A revision readers saw stays, whether an editor made it or the page's dateModified says so.
+    fields["revised_at"] = max(filter(None, [article.revised_at, fields["revised_at"]]), default=None)
     for name, value in fields.items():
-        setattr(article, name, value)
+        if name not in kept:
+            setattr(article, name, value)
     section_name = options.section or page.parsed.section
-    article.section = _sections([section_name]).get(section_name)
+    if "section" not in kept:
+        article.section = _sections([section_name]).get(section_name)
     if source is None:
         source = _new_source(page)
         source.save()
     article.source = source
-    _update_hero(article, _new_hero(page.parsed))
+    if "hero_image" not in kept:
+        _update_hero(article, _new_hero(page.parsed))
     article.save()
-    authors = _authors(page.parsed.authors)
-    article.author_links.all().delete()
-    _link_authors([article], [[authors[_author_key(a)] for a in page.parsed.authors]])
-    article.teasers.all().delete()
-    _create_teasers([article], [page])
+    if "authors" not in kept:
+        authors = _authors(page.parsed.authors)
+        article.author_links.all().delete()
+        _link_authors([article], [[authors[_author_key(a)] for a in page.parsed.authors]])
+    if "teasers" not in kept:
+        article.teasers.all().delete()
+        _create_teasers([article], [page])
     _relink_teasers([article.title])
 
 

@@ -131,7 +131,7 @@ def test_folder_with_one_broken_file_imports_the_rest_and_names_it(tmp_path):
         call_command("import_articles", str(tmp_path), stdout=out, stderr=io.StringIO())
     assert error.value.returncode == 1
     assert "2 created, 0 updated, 0 unchanged, 1 failed" in out.getvalue()
-    assert f"failed: {tmp_path / 'broken.txt'}: not an article page" in out.getvalue()
+    assert f"failed: {tmp_path / 'broken.txt'}: binary data, not a text or HTML page" in out.getvalue()
     assert sorted(Article.objects.values_list("title", flat=True)) == ["First story", "Second story"]
 
 

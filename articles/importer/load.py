@@ -9,7 +9,7 @@ their target arrives. Every page keeps its raw source (`SourceDocument`).
 Speed: pages are handled in batches. New, unambiguous pages of a batch are created together with
 one COPY statement per table (`copy_rows.py`); if that batch fails, each of its pages is retried
 through the ORM in a transaction of its own, so a bad page never takes others down and never leaves
-half an article. Both paths write the same rows (`_source_fields`, `_article_fields`, … are shared).
+half an article. Both paths write the same rows (`_source_fields`, `article_fields`, … are shared).
 """
 
 from __future__ import annotations
@@ -196,7 +196,7 @@ def _published_at(parsed: ParsedArticle, options: ImportOptions) -> datetime | N
     return published_datetime(parsed) or options.published
 
 
-def _article_fields(page: SavedPage, options: ImportOptions) -> dict:
+def article_fields(page: SavedPage, options: ImportOptions) -> dict:
     parsed = page.parsed
     body = clean_body(paragraphs_to_html(parsed.paragraphs))  # as Article.save() would store it
     minutes = parsed.read_minutes
@@ -268,7 +268,7 @@ def _create_articles(
     articles = Article.objects.bulk_create(
         [
             Article(
-                **_article_fields(page, options),
+                **article_fields(page, options),
                 slug=slug,
                 section=sections.get(options.section or page.parsed.section),
                 hero_image=heroes.get(i),
@@ -343,7 +343,7 @@ def _copy_articles(pages: list[SavedPage], options: ImportOptions, *, slugs: lis
     )
     rows = [
         {
-            **_article_fields(page, options),
+            **article_fields(page, options),
             "id": article_id,
             "slug": slug,
             "section_id": _pk(sections.get(options.section or page.parsed.section)),
@@ -379,7 +379,7 @@ def update_article(
     """A corrected version of a story: update it in place, keeping its slug and URL, and every
     field an editor changed in the admin (`Article.edited_fields`)."""
     kept = set(article.edited_fields) | ({"byline"} if "authors" in article.edited_fields else set())
-    fields = _article_fields(page, options)
+    fields = article_fields(page, options)
     if not fields["canonical_url"]:  # a page without one (or our own rendering) keeps the known URL
         del fields["canonical_url"]
     # A revision readers saw stays, whether an editor made it or the page's dateModified says so.

@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0014_image_renditions'),
+        ("articles", "0014_image_renditions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='edited_fields',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=30), blank=True, default=list, editable=False, size=None),
+            model_name="article",
+            name="edited_fields",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.CharField(max_length=30),
+                blank=True,
+                default=list,
+                editable=False,
+                size=None,
+            ),
         ),
     ]

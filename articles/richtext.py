@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 from html.parser import HTMLParser
+from typing import Any
 
 from django_prose_editor.fields import create_sanitizer
 
@@ -31,12 +32,13 @@ BODY_EDITOR = {
         "OrderedList": True,
         "ListItem": True,
         "Blockquote": True,
+        "CodeBlock": True,
         "HardBreak": True,
         "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
         "History": True,
     }
 }
-BLOCKS = frozenset({"p", "h2", "h3", "li", "blockquote", "ul", "ol"})
+BLOCKS = frozenset({"p", "h2", "h3", "li", "blockquote", "ul", "ol", "pre"})
 WORDS_PER_MINUTE = 230
 
 _LINE_ENDS = re.compile(r"\r\n?")
@@ -62,6 +64,36 @@ def paragraphs_to_html(paragraphs: list[str]) -> str:
     return "".join(
         f"<p>{html.escape(' '.join(text.split()), quote=False)}</p>" for text in paragraphs if text.strip()
     )
+
+
+def blocks_to_html(blocks: list[Any]) -> str:
+    """An HTML page's body blocks (`Block`: kind and text) as the body's HTML: consecutive list
+    items of a kind in one list, quotes as block quotes, code as preformatted text."""
+    parts: list[str] = []
+    open_list = ""
+    for block in blocks:
+        text = html.escape(block.text, quote=False)
+        if block.kind in ("ul", "ol"):
+            if open_list != block.kind:
+                parts.append((f"</{open_list}>" if open_list else "") + f"<{block.kind}>")
+                open_list = block.kind
+            parts.append(f"<li><p>{text}</p></li>")
+            continue
+        if open_list:
+            parts.append(f"</{open_list}>")
+            open_list = ""
+        parts.append(_BLOCK_HTML.get(block.kind, "<p>{}</p>").format(text))
+    if open_list:
+        parts.append(f"</{open_list}>")
+    return "".join(parts)
+
+
+_BLOCK_HTML = {
+    "h2": "<h2>{}</h2>",
+    "h3": "<h3>{}</h3>",
+    "quote": "<blockquote><p>{}</p></blockquote>",
+    "pre": "<pre><code>{}</code></pre>",
+}
 
 
 def body_text(body: str) -> str:

@@ -40,7 +40,7 @@ from articles.importer.identity import (
 from articles.importer.pages import SavedPage
 from articles.importer.parsed import PARSER_VERSION, ParsedArticle, ParsedAuthor
 from articles.models import Article, ArticleAuthor, Image, RelatedLink, Section, SourceDocument, format_byline
-from articles.richtext import clean_body, paragraphs_to_html, reading_minutes
+from articles.richtext import blocks_to_html, clean_body, paragraphs_to_html, reading_minutes
 from authors.models import Author
 
 # Two imports of one folder race for the same sha256 and slugs; the loser re-decides ("unchanged").
@@ -198,7 +198,10 @@ def _published_at(parsed: ParsedArticle, options: ImportOptions) -> datetime | N
 
 def article_fields(page: SavedPage, options: ImportOptions) -> dict:
     parsed = page.parsed
-    body = clean_body(paragraphs_to_html(parsed.paragraphs))  # as Article.save() would store it
+    # As Article.save() would store it: the page's blocks (HTML pages), else its paragraphs.
+    body = clean_body(
+        blocks_to_html(parsed.blocks) if parsed.blocks else paragraphs_to_html(parsed.paragraphs)
+    )
     minutes = parsed.read_minutes
     if minutes is None:
         minutes = reading_minutes(body)

@@ -41,7 +41,8 @@ from .html_meta import (
     outermost,
     tag_text,
 )
-from .parsed import ParsedArticle, ParsedAuthor, ParsedImage, ParsedTeaser
+from .main_text import main_text_blocks
+from .parsed import Block, ParsedArticle, ParsedAuthor, ParsedImage, ParsedTeaser
 
 LAYOUT_JSONLD = "html/jsonld"
 LAYOUT_META = "html/meta"
@@ -63,7 +64,13 @@ def _words(words: str) -> str:
     return rf"(?:^|[\s_-])(?:{words})(?:$|[\s_-])"
 
 
-_SNIFF = re.compile(r"<(?:!doctype\s+html|html|head|body|article)[\s>/]", re.I)
+# A page that opens with a tag of a document (not only <html>: saved pages often start with a
+# <style>, a <meta> or the body's first <div>) is HTML; a text page opens with words.
+_SNIFF = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|article|main|section|div|p|h[1-6]|style|meta|title|link|script"
+    r"|table|ul|ol|header|nav|form)[\s>/]",
+    re.I,
+)
 _LEADING_JUNK = re.compile(r"^(?:\s+|<!--.*?-->|<\?xml[^>]*\?>)+", re.S)
 
 _COMMENTS = _words("comments?")  # a comments block, not "commentary"
@@ -118,9 +125,75 @@ def _parse(html: str) -> ParsedArticle:
     structure = structure_article(soup, warnings)
     article = _merge([source for source in (jsonld, meta, structure) if source is not None])
     article.layout = _layout(jsonld, meta, structure)
-    article.paragraphs = structure.paragraphs or (jsonld.paragraphs if jsonld else [])
+    # The body: trafilatura's main text with its blocks; else the markup's <p>s; else JSON-LD's
+    # articleBody (articles/importer/main_text.py says why).
+    article.blocks = _body_blocks(soup, html, article)
+    if not article.blocks:
+        fallback = structure.paragraphs or (jsonld.paragraphs if jsonld else [])
+        article.blocks = [Block("p", text) for text in fallback]
+    article.paragraphs = [block.text for block in article.blocks]
     article.warnings = list(dict.fromkeys(warnings + _missing(article)))  # each distinct warning once
     return article
+
+
+def _body_blocks(soup: BeautifulSoup, html: str, article: ParsedArticle) -> list[Block]:
+    """The story's body: the main text of the element the page marks as its body (schema.org's
+    `itemprop="articleBody"`), when it does; else the page's main text, kept to what lies in the
+    <article> holding the <h1> when there is one, without the headline, dek, byline or caption."""
+    if (marked := soup.find(attrs={"itemprop": "articleBody"})) is not None:
+        return main_text_blocks(f"<html><body><article>{marked}</article></body></html>")
+    blocks = main_text_blocks(html)
+    h1 = soup.find("h1")
+    story = h1.find_parent("article") if h1 is not None else None
+    return _without_furniture(_within(story, blocks), article, h1.get_text() if h1 is not None else "")
+
+
+def _within(story: Tag | None, blocks: list[Block]) -> list[Block]:
+    """The blocks found in the text of the story's element (when there is one), outside its header,
+    footer, figures and asides (headline, byline,
+    dateline, captions, related links): an extractor that fell back on the page's menus or the
+    story's furniture (a story with little text) does not fill the body with them."""
+    if story is None:
+        return blocks
+    furniture = {"header", "footer", "figure", "aside", "nav"}
+    words = (
+        text
+        for text in story.find_all(string=True)
+        if not any(parent.name in furniture for parent in text.parents if parent is not story)
+    )
+    text = _SPACES.sub("", "".join(words))
+    return [block for block in blocks if _SPACES.sub("", block.text) in text]
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _without_furniture(blocks: list[Block], article: ParsedArticle, h1: str) -> list[Block]:
+    """The body without what the page shows around it: the headline (as the page's <h1> shows it
+    too), the dek, the section's label, the byline and the hero's caption, which an extractor
+    often takes along (they are the story's own fields, read from the markup)."""
+    hero = article.hero_image
+    caption = f"{hero.caption} {hero.credit}" if hero else ""
+    names = [author.name for author in article.authors]
+    furniture = {
+        _key(text) for text in (article.title, h1, article.summary, article.section, caption, *names)
+    }
+    furniture |= {_key(f"By {' and '.join(names)}"), _key(hero.caption if hero else "")}
+    furniture.discard("")
+    return [b for b in blocks if _key(b.text) not in furniture and not _DATELINE.fullmatch(_key(b.text))]
+
+
+# A block that only dates the story or says how long it reads ("Date unknown", "3 min read",
+# "Updated March 3, 2025", "March 3, 2025 · 4 min read").
+_DATELINE = re.compile(
+    r"(?:(?:published|updated)(?: on)?:?\s*)?"
+    r"(?:date unknown|[a-z]+\.? \d{1,2},? \d{4}(?:,? \d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)?)?"
+    r"(?:\s*[·|-]?\s*\d{1,3} min(?:ute)?s? read)?"
+)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _drop_invisible(soup: BeautifulSoup) -> None:

@@ -41,6 +41,14 @@ class ParsedTeaser:
     image_alt: str = ""
 
 
+@dataclass(frozen=True)
+class Block:
+    """One block of a story's body, when the page shows its structure (HTML pages)."""
+
+    kind: str  # "p", "h2", "h3", "ul" / "ol" (one list item), "quote", "pre"
+    text: str
+
+
 @dataclass
 class ParsedArticle:
     layout: str  # e.g. "text/kyiv-v1", "text/byline", "html/jsonld", "unknown"
@@ -52,7 +60,8 @@ class ParsedArticle:
     modified: date | datetime | None = None  # when the page says it was last changed (dateModified)
     authors: list[ParsedAuthor] = field(default_factory=list)
     hero_image: ParsedImage | None = None
-    paragraphs: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)  # the body's text, a block each
+    blocks: list[Block] = field(default_factory=list)  # the same with each block's kind, when known
     teasers: list[ParsedTeaser] = field(default_factory=list)
     canonical_url: str = ""
     truncated: bool = False
@@ -64,4 +73,5 @@ class ParsedArticle:
         data["published"] = self.published.isoformat() if self.published else None
         data["modified"] = self.modified.isoformat() if self.modified else None
         data["read_minutes"] = self.read_minutes
+        data["blocks"] = [[block.kind, block.text] for block in self.blocks]
         return data

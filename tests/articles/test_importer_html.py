@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from articles.importer import parse_html
 from articles.importer.parse_html import looks_like_html, parse_html_page
-from articles.importer.parsed import ParsedArticle, ParsedAuthor, ParsedImage, ParsedTeaser
+from articles.importer.parsed import Block, ParsedArticle, ParsedAuthor, ParsedImage, ParsedTeaser
 
 SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seed" / "000_a62c5fcdd14d0141.txt"
 ALL_MISSING = ["no title found", "no author found", "no publication date", "no body paragraphs found"]
@@ -210,7 +210,7 @@ def render_page(article: ParsedArticle, *, jsonld: bool = True, opengraph: bool 
 {f'<p class="dek">{e(article.summary)}</p>' if article.summary else ""}
 <div class="story-byline">{_byline(article.authors)}{_dateline(article)}</div></header>
 {_figure(article.hero_image)}
-<div class="article-body">{"".join(f"<p>{e(paragraph)}</p>" for paragraph in article.paragraphs)}</div>
+<div class="article-body" itemprop="articleBody">{"".join(f"<p>{e(paragraph)}</p>" for paragraph in article.paragraphs)}</div>
 {"".join(_author_box(author, number) for number, author in enumerate(article.authors))}
 </article>
 {f"{related}{teasers}</aside>" if teasers else ""}
@@ -233,6 +233,7 @@ def expected_after_round_trip(article: ParsedArticle, layout: str = "html/jsonld
         authors=[replace(a, url=site + author_path(a)) for a in article.authors],
         teasers=[replace(teaser, image_alt="") for teaser in article.teasers],
         read_minutes=article.read_minutes or None,
+        blocks=[Block("p", paragraph) for paragraph in article.paragraphs],  # the body, as rendered
         # JSON-LD's dateModified is the publication's date until a story is revised
         modified=article.published if site and article.published else None,
         canonical_url=canonical(article),

@@ -282,13 +282,13 @@ def test_teasers_find_their_target_by_exact_title_whatever_its_letters():
 def test_a_row_postgresql_refuses_mid_copy_fails_only_its_page(monkeypatch):
     """A constraint violation inside the COPY itself (not a formatting error before it): the batch
     rolls back whole and is retried page by page, where only the bad page fails."""
-    real = load._article_fields
+    real = load.article_fields
 
     def invalid_status_for_one(page, options):
         fields = real(page, options)
         return {**fields, "status": "bogus"} if page.parsed.title == "Bad story" else fields
 
-    monkeypatch.setattr(load, "_article_fields", invalid_status_for_one)
+    monkeypatch.setattr(load, "article_fields", invalid_status_for_one)
     pages = [rich_page(title="Good one"), rich_page(title="Bad story"), rich_page(title="Good two")]
     results = {r.page.parsed.title: r for r in import_pages(pages)}
     assert results["Bad story"].outcome is Outcome.FAILED

@@ -210,7 +210,7 @@ def render_page(article: ParsedArticle, *, jsonld: bool = True, opengraph: bool 
 {f'<p class="dek">{e(article.summary)}</p>' if article.summary else ""}
 <div class="story-byline">{_byline(article.authors)}{_dateline(article)}</div></header>
 {_figure(article.hero_image)}
-<div class="article-body" itemprop="articleBody">{"".join(f"<p>{e(paragraph)}</p>" for paragraph in article.paragraphs)}</div>
+<div class="article-body" itemprop="articleBody">{"".join(f"<p>{e(p)}</p>" for p in article.paragraphs)}</div>
 {"".join(_author_box(author, number) for number, author in enumerate(article.authors))}
 </article>
 {f"{related}{teasers}</aside>" if teasers else ""}

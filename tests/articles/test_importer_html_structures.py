@@ -12,7 +12,7 @@ from articles.importer.parsed import Block
 # Long enough to read as a story: extractors weigh text against markup.
 ONE = "The city council voted on Tuesday to rebuild the old river bridge before the winter floods arrive."
 TWO = "Engineers said the work would take eleven weeks and close the road to lorries for most of that time."
-THREE = "Residents of both banks asked for a ferry while the bridge is shut, and the council agreed to pay for one."
+THREE = "Residents of both banks asked for a ferry while the bridge is shut, and the council agreed to pay."
 POINTS = ["New steel supports under both arches", "A wider footpath on the downstream side"]
 
 
@@ -49,7 +49,8 @@ def test_lists_and_subheads_are_blocks_of_the_body():
 def test_paragraphs_written_as_divs_are_read():
     parsed = parse_html_page(
         page(
-            f'<div id="content"><h1>Bridge to be rebuilt</h1><div>{ONE}</div><div>{TWO}</div><div>{THREE}</div></div>'
+            '<div id="content"><h1>Bridge to be rebuilt</h1>'
+            f"<div>{ONE}</div><div>{TWO}</div><div>{THREE}</div></div>"
         )
     )
     assert parsed.paragraphs == [ONE, TWO, THREE]
@@ -59,9 +60,11 @@ def test_a_blogger_post_body_with_line_breaks_is_read():
     body = f"{ONE}<br><br>{TWO}<br><br>{THREE}"
     parsed = parse_html_page(
         page(
-            '<div class="blog-posts"><div class="post hentry"><h3 class="post-title">Bridge to be rebuilt</h3>'
-            f'<div class="post-body entry-content">{body}</div><div class="post-footer">Posted by Ann at 9:14 AM'
-            '</div></div></div><div class="sidebar"><h2>Blog archive</h2><ul><li>2024 (12)</li></ul></div>'
+            '<div class="blog-posts"><div class="post hentry">'
+            '<h3 class="post-title">Bridge to be rebuilt</h3>'
+            f'<div class="post-body entry-content">{body}</div>'
+            '<div class="post-footer">Posted by Ann at 9:14 AM</div></div></div>'
+            '<div class="sidebar"><h2>Blog archive</h2><ul><li>2024 (12)</li></ul></div>'
         )
     )
     text = " ".join(parsed.paragraphs)

@@ -239,13 +239,26 @@ def test_an_author_an_editor_created_under_another_slug_is_reused_not_duplicated
     assert Article.objects.get().authors.get() == editor_made
 
 
-def test_a_page_is_read_whole_and_a_huge_file_only_up_to_the_cap(tmp_path, monkeypatch):
-    from articles.management.commands import import_articles
+def test_a_page_is_read_whole_and_a_huge_file_only_up_to_the_cap(tmp_path):
+    from articles.importer.pages import read_file_bytes
 
-    monkeypatch.setattr(import_articles, "MAX_PAGE_BYTES", 100)
     for size in (0, 1, 99, 100, 250):
         path = write(tmp_path, f"{size}.txt", b"x" * size)
-        assert import_articles._read_bytes(str(path)) == b"x" * min(size, 100)
+        assert read_file_bytes(str(path), 100) == b"x" * min(size, 100)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_pages_parsed_in_other_processes_import_as_in_this_one(tmp_path, jobs):
+    """--jobs: more files than are parsed here (PARALLEL_FROM), a broken file among them."""
+    for n in range(70):
+        write(tmp_path, f"{n:03}.txt", page(f"Story number {n}", [f"Paragraph {n}."]))
+    write(tmp_path, "zz.jpg", b"\xff\xd8\xff\xe0" + bytes(range(256)))
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(tmp_path), "--jobs", jobs, stdout=out, stderr=io.StringIO())
+    assert "70 created, 0 updated, 0 unchanged, 1 failed" in out.getvalue()
+    assert f"failed: {tmp_path / 'zz.jpg'}: JPEG image, not a page" in out.getvalue()
+    assert Article.objects.count() == 70
 
 
 def test_read_ahead_keeps_the_order_and_raises_a_readers_error_after_the_pages_before_it():

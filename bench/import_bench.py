@@ -2,6 +2,12 @@
 
     make bench-import                 # 10,000 pages
     PAGES=2000 make bench-import
+    .venv/bin/python bench/import_bench.py --pages 10000 --jobs 1,2 --html 500
+
+`--jobs` imports the text pages once per value of `import_articles --jobs` (each into an empty
+database); `--html N` then renders N of the imported stories' pages with the app itself (full pages:
+masthead, menus, byline, figure, teasers, author box, footer) and imports those HTML files with each
+`--jobs` value, for the HTML front end's pages/s (its main text comes from trafilatura).
 
 Steps: generate N synthetic pages (bench/make_pages.py); import them with `import_articles` into an
 empty, migrated database (search vector and GIN index in place) under `/usr/bin/time -v`; dump the
@@ -57,7 +63,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=10_000)
     parser.add_argument("--record", action="store_true", help="append the figures to bench/RESULTS.md")
+    parser.add_argument("--jobs", default="", help="import_articles --jobs values to compare, e.g. 1,2")
+    parser.add_argument("--html", type=int, default=0, help="also render and import this many HTML pages")
     args = parser.parse_args()
+    if args.jobs:
+        return compare_jobs(args)
     pages_dir, fixture = OUT / f"pages-{args.pages}", OUT / f"fixture-{args.pages}.json"
     shutil.rmtree(pages_dir, ignore_errors=True)
     subprocess.run(
@@ -87,6 +97,46 @@ def main() -> None:
     if args.record:
         with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as results_file:
             results_file.write("\n".join(lines) + "\n")
+
+
+RENDER = """
+from pathlib import Path
+from django.test import Client
+from articles.models import Article
+client, folder = Client(), Path({folder!r})
+folder.mkdir(parents=True, exist_ok=True)
+for n, slug in enumerate(Article.objects.order_by("pk").values_list("slug", flat=True)[:{count}]):
+    (folder / f"{{n:06}}.html").write_bytes(client.get(f"/articles/{{slug}}/", HTTP_HOST="localhost").content)
+"""
+
+
+def compare_jobs(args: argparse.Namespace) -> None:
+    """Text pages, then (with --html) the app's own rendered pages, imported with each --jobs value."""
+    jobs = [value.strip() for value in args.jobs.split(",")]
+    pages_dir = OUT / f"pages-{args.pages}"
+    shutil.rmtree(pages_dir, ignore_errors=True)
+    subprocess.run(
+        [sys.executable, "bench/make_pages.py", str(args.pages), str(pages_dir)], cwd=ROOT, check=True
+    )
+    html_dir = OUT / f"html-{args.html}"
+    for n in jobs:
+        drop("bench_import")
+        manage("bench_import", "migrate", "--noinput")
+        print(f"import_articles --jobs {n}, {args.pages} text pages:")
+        seconds = manage("bench_import", "import_articles", str(pages_dir), "--jobs", n, timed=True)
+        print(f"    {args.pages / seconds:.0f} pages/s")
+        if args.html and not html_dir.exists():
+            manage(
+                "bench_import", "shell", "-v", "0", "-c", RENDER.format(folder=str(html_dir), count=args.html)
+            )
+    for n in jobs if args.html else []:
+        drop("bench_html")
+        manage("bench_html", "migrate", "--noinput")
+        print(f"import_articles --jobs {n}, {args.html} HTML pages (rendered by the app):")
+        seconds = manage("bench_html", "import_articles", str(html_dir), "--jobs", n, timed=True)
+        print(f"    {args.html / seconds:.1f} pages/s")
+    for name in ("bench_import", "bench_html"):
+        drop(name)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from tqdm import tqdm
 
-from articles.importer.load import ImportOptions, Outcome, PageResult, import_pages
+from articles.importer.load import ImportOptions, Outcome, import_pages
 from articles.importer.pages import SavedPage, Unreadable, read_page_file, read_saved_page
 from articles.importer.sniff import NotAPage
 from articles.models import Article
@@ -83,7 +83,9 @@ class Command(BaseCommand):
             section=options["section"], published=options["published"], status=options["status"]
         )
         files = list(_expand(options["paths"]))
-        results: list[PageResult] = []
+        # Outcomes are counted as they come and each page is let go once loaded: a run's memory
+        # does not grow with its pages (only failures are kept, with their reasons).
+        counts: Counter[Outcome] = Counter()
         failures: list[tuple[str, str]] = []
         # A dry run does all the work inside one transaction and rolls it back; a real run commits
         # page by page (batch by batch), so an interrupted import keeps every page it finished.
@@ -96,14 +98,16 @@ class Command(BaseCommand):
             )
             progress = tqdm(total=len(files), unit="page", file=sys.stderr, disable=None, leave=False)
             for result in import_pages(pages, options=import_options):
-                results.append(result)
+                counts[result.outcome] += 1
+                if result.outcome is Outcome.FAILED:
+                    failures.append((result.page.origin, result.error))
                 progress.update(1)
             progress.close()
             if options["dry_run"]:
                 transaction.set_rollback(True)
-            elif any(r.outcome in {Outcome.CREATED, Outcome.UPDATED} for r in results):
+            elif counts[Outcome.CREATED] or counts[Outcome.UPDATED]:
                 refresh_vocabulary()  # spelling suggestions learn the new stories' words
-        self._summarise(results, failures, report, dry_run=options["dry_run"])
+        self._summarise(counts, failures, report, dry_run=options["dry_run"])
 
     def _read_pages(
         self, files: list[str], failures: list, *, as_json: bool, jobs: int
@@ -118,9 +122,7 @@ class Command(BaseCommand):
                 )
             yield page
 
-    def _summarise(self, results: list[PageResult], failures: list, report, *, dry_run: bool) -> None:
-        failures += [(r.page.origin, r.error) for r in results if r.outcome is Outcome.FAILED]
-        counts = Counter(r.outcome for r in results)
+    def _summarise(self, counts: Counter, failures: list, report, *, dry_run: bool) -> None:
         prefix = "Dry run (nothing written): " if dry_run else ""
         report.write(
             f"{prefix}{counts[Outcome.CREATED]} created, {counts[Outcome.UPDATED]} updated, "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from articles.search import SORTS
-from articles.search_query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
+from articles.search.query import MAX_QUERY_LENGTH, ParsedQuery, parse_query
+from articles.search.sql import SORTS
 
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
 

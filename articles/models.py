@@ -281,7 +281,7 @@ class Article(models.Model):
         db_persist=True,
     )
     # Title and summary only: ~20x smaller than `search_vector`, so search can rank and pick
-    # candidates cheaply (articles/search.py, "Ranking"). Search-owned.
+    # candidates cheaply (articles/search/, "Ranking"). Search-owned.
     search_vector_head = models.GeneratedField(
         expression=SearchVector("title", weight="A", config="english")
         + SearchVector("summary", weight="B", config="english"),
@@ -314,7 +314,7 @@ class Article(models.Model):
             # story holding all of a phrase's words was re-read to check their order (5,335 body
             # vectors for "straw never" at 1M stories, 45 ms). This one indexes every pair of
             # adjacent words (hashed, `articles_phrase_pairs`, migration 0009), and search
-            # re-reads only the stories holding the phrase's pairs (articles/search.py).
+            # re-reads only the stories holding the phrase's pairs (articles/search/).
             GinIndex(
                 Func(F("search_vector"), function="articles_phrase_pairs", output_field=PHRASE_PAIRS_FIELD),
                 name="article_phrase_pairs_idx",

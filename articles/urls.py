@@ -1,8 +1,10 @@
 from django.urls import path, register_converter
 
-from articles import feeds, search_views, views
+from articles import feeds, views
 from articles.caching import cache_public_page
-from articles.search_views import SEARCH_PARAMETERS
+from articles.search import feed as search_feed
+from articles.search import views as search_views
+from articles.search.views import SEARCH_PARAMETERS
 
 
 class SlugTextConverter:
@@ -63,7 +65,7 @@ urlpatterns = [
     path("sections/<slugtext:slug>/feed/", feed_page(feeds.SectionFeed()), name="section_feed"),
     # Popular searches (and their facet counts) repeat: cached like any page, stale on any change.
     path("search/", search_page(search_views.search), name="search"),
-    path("search/feed/", search_page(search_views.SearchFeed()), name="search_feed"),
+    path("search/feed/", search_page(search_feed.SearchFeed()), name="search_feed"),
     path("opensearch.xml", feed_page(views.opensearch), name="opensearch"),
     path("archive/", page(views.ArchiveIndexView.as_view()), name="archive"),
     path("archive/undated/", page(views.UndatedArchiveView.as_view()), name="archive_undated"),

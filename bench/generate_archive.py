@@ -267,7 +267,7 @@ def load(args: argparse.Namespace) -> None:
 def finish(indexes: list[tuple[str, str]], started: float) -> None:
     from django.db import connection
 
-    from articles.search import refresh_vocabulary
+    from articles.search.suggest import refresh_vocabulary
 
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")

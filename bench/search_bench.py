@@ -147,7 +147,7 @@ class Runner:
         """A new Search (its gate and filters not compiled yet) for the query as the form reads
         it; the form's parsing is done once (it is not database work)."""
         from articles.forms import SearchForm
-        from articles.search import Search
+        from articles.search.sql import Search
 
         key = ("form", q, sort)
         if key not in self._cache:
@@ -162,13 +162,13 @@ class Runner:
         assert response.status_code == 200, response.status_code
 
     def engine(self, q: str, sort: str) -> None:
-        from articles.search import run_search
+        from articles.search.results import run_search
 
         run_search(self.search(q, sort), 1, title_jump=sort == "relevance")  # as the page runs it
 
     def census(self, q: str, sort: str):
         """The page's census (count, facets, and the matches' ids when there are ≤ 1,000)."""
-        from articles.search import census
+        from articles.search.census import census
 
         key = ("census", q, sort)
         if key not in self._cache:
@@ -182,7 +182,9 @@ class Runner:
         """The page's main statement for page 1 as run_search builds it after the census: ranked
         (or date-ordered) ids, the rows, their snippets. A search with no match runs no page
         statement: its census is its main statement."""
-        from articles.search import PAGE_SIZE, census_statement, page_statement
+        from articles.search.census import census_statement
+        from articles.search.limits import PAGE_SIZE
+        from articles.search.ranking import page_statement
 
         search = search or self.search(q, sort)
         if not self.census(q, sort).total:
@@ -190,13 +192,14 @@ class Runner:
         return page_statement(search, 0, PAGE_SIZE, self.census(q, sort))
 
     def page_orm(self, q: str, sort: str) -> None:
-        from articles.search import _fetch_articles, census
+        from articles.search.census import census
+        from articles.search.sql import fetch_articles
 
         search = self.search(q, sort)  # compiling the gate and filters is part of the ORM's cost
         if not self.census(q, sort).total:
             census(search)
             return
-        _fetch_articles(search.db, self.main_statement(q, sort, search))
+        fetch_articles(search.db, self.main_statement(q, sort, search))
 
     def page_raw(self, q: str, sort: str) -> None:
         with self.connection.cursor() as cursor:
@@ -208,7 +211,7 @@ class Runner:
         """The main statement, after the query for a quoted phrase's candidates when building it
         ran one (`phrase_candidates`: when the page matches again rather than cutting the
         census's ids), so that both variants do the same database work."""
-        from articles.search import phrase_candidates_statement
+        from articles.search.sql import phrase_candidates_statement
 
         key = ("sql", q, sort)
         if key not in self._cache:
@@ -230,11 +233,11 @@ class Runner:
             cursor.fetchall()
 
     def rank_all(self, q: str, sort: str) -> None:
-        from articles.search import rank_all
+        from tests.search_reference import matches, rank_all
 
         search = self.search(q, sort)
-        list(rank_all(search.matches(), search.tsquery).defer("body")[:20])
-        search.matches().count()
+        list(rank_all(matches(search), search.tsquery).defer("body")[:20])
+        matches(search).count()
 
     def icontains(self, q: str, sort: str) -> None:
         from articles.models import Article
@@ -302,7 +305,7 @@ def explain_checks(runner: Runner, classes: dict) -> list[str]:
     to the 10% bucket. The census, which finds the matches, must use a GIN index. The page must
     use one too, or take its ids from the census (≤ 1,000 matches: ids looked up by primary
     key); never a sequential scan or a walk of the date index testing every story's vector."""
-    from articles.search import census_statement
+    from articles.search.census import census_statement
 
     problems, plans = [], []
     classes_checked = ("df10", "df1", "df0.1", "df0.01", "and2", "or", "phrase", "filtered", "by_author")
@@ -362,8 +365,8 @@ def relevance_check(runner: Runner, generator_seed: int) -> tuple[list[str], lis
     Kept = the share of must-appear stories in full ranking's top 10 that bounded ranking's top 10
     also has (target ≥ 90%); overlap = the share of full ranking's whole top 10 it shares."""
     from articles.models import Article
-    from articles.search import page_ids, rank_all
     from bench.generate_archive import gold_queries, plant_gold, vocabulary
+    from tests.search_reference import matches, page_ids, rank_all
 
     topics = vocabulary()[2]
     planted = plant_gold(generator_seed, Article.objects.count(), topics)
@@ -371,7 +374,7 @@ def relevance_check(runner: Runner, generator_seed: int) -> tuple[list[str], lis
     for q in gold_queries(topics):
         gold = {pk for pk, (words, _) in planted.items() if words == q.split()}
         search = runner.search(q, "relevance")
-        full = list(rank_all(search.matches(), search.tsquery).values_list("pk", flat=True)[:10])
+        full = list(rank_all(matches(search), search.tsquery).values_list("pk", flat=True)[:10])
         bounded = page_ids(search, 0, 10, runner.capped(q, "relevance"))
         in_full, in_both = gold & set(full), gold & set(full) & set(bounded)
         found_full, found_both = found_full + len(in_full), found_both + len(in_both)
@@ -482,11 +485,12 @@ def cached_http(runner: Runner, classes: dict, rounds: int) -> list[str]:
 
 def document_frequencies(runner: Runner, classes: dict) -> dict[str, str]:
     from articles.models import Article
+    from tests.search_reference import matches
 
     total = Article.objects.count()
     found = {}
     for name, (q, sort) in classes.items():
-        count = runner.search(q, sort).matches().count()
+        count = matches(runner.search(q, sort)).count()
         found[name] = f"{count / total:.3%}"
     return found
 

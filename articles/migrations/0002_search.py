@@ -5,7 +5,7 @@ import django.contrib.postgres.search
 import django.db.models.functions.text
 from django.db import migrations, models
 
-from articles.search_vocabulary_sql import REFRESH_VOCABULARY
+from articles.search.vocabulary import REFRESH_VOCABULARY
 
 # Why: for a rare term the planner otherwise guesses "many matches" and walks the date index for
 # "newest first" (hundreds of ms); more most-common-element stats fix the estimate.
@@ -21,7 +21,7 @@ ALTER TABLE articles_article ALTER COLUMN search_vector_head SET STATISTICS -1;
 # readers type). No pg_trgm in the embedded server, so candidates are compared in Python. A plain
 # table, not a materialized view: PostgreSQL 17+ runs a view's refresh with a locked-down
 # search_path, which would tie the view to one schema name. Filled here and by
-# `manage.py refresh_search_vocabulary` (articles/search.py, `refresh_vocabulary`).
+# `manage.py refresh_search_vocabulary` (articles/search/, `refresh_vocabulary`).
 VOCABULARY = """
 CREATE TABLE articles_search_vocabulary (word text PRIMARY KEY, ndoc integer NOT NULL);
 CREATE INDEX articles_search_vocabulary_len ON articles_search_vocabulary (length(word), word);

@@ -82,7 +82,7 @@ def test_every_connection_plans_for_an_archive_held_in_memory():
 @pytest.mark.django_db
 def test_the_body_vector_keeps_detailed_statistics():
     # Coarse statistics on the body vector misjudge rare words as common, and a newest-first search
-    # for one walks the date index testing thousands of body vectors (articles/search.py, ORDERS).
+    # for one walks the date index testing thousands of body vectors (articles/search/, ORDERS).
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT attname, attstattarget FROM pg_attribute WHERE attrelid = 'articles_article'::regclass"

@@ -1,4 +1,4 @@
-"""Search logic (articles/search.py, articles/search_query.py): the query language, matching,
+"""Search logic (articles/search/, articles/search/query.py): the query language, matching,
 filters, ranking, counts, facets, snippets and suggestions, against real PostgreSQL."""
 
 from datetime import UTC, date, datetime, timedelta
@@ -8,21 +8,16 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles import search as search_module
 from articles.models import Article
-from articles.search import (
-    Search,
-    count_and_facets,
-    page_hits,
-    page_ids,
-    rank_all,
-    refresh_vocabulary,
-    run_search,
-)
-from articles.search_extras import suggest
-from articles.search_query import MAX_QUERY_LENGTH, clean_text, edit_distance, parse_query
+from articles.search import census, limits, ranking, results, sql
+from articles.search.query import MAX_QUERY_LENGTH, clean_text, edit_distance, parse_query
+from articles.search.ranking import page_hits
+from articles.search.results import run_search
+from articles.search.sql import Search
+from articles.search.suggest import refresh_vocabulary, suggest
 from authors.models import Author
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.search_reference import count_and_facets, matches, page_ids, rank_all
 
 
 def at(year: int, month: int = 6, day: int = 1) -> datetime:
@@ -136,7 +131,7 @@ def test_edit_distance_gives_up_past_its_limit():
     ],
 )
 def test_each_operator_narrows_the_public_matches(archive, raw, expected):
-    assert titles(run(raw).matches()) == expected
+    assert titles(matches(run(raw))) == expected
 
 
 @pytest.mark.parametrize("raw", ["author:fenbert", 'author:"Boris Lang"', "author:a"])
@@ -148,15 +143,15 @@ def test_an_author_filter_finds_the_same_stories_as_a_list_or_by_byline(archive,
     ArticleFactory(title="Draft kremlin by Abbey", status="draft", authors=list(Author.objects.all()))
     listed = run(raw)
     assert "ANY" in listed.where[0] and "EXISTS" not in listed.where[0]
-    monkeypatch.setattr(search_module, "AUTHOR_IDS_LIMIT", 0)
+    monkeypatch.setattr(limits, "AUTHOR_IDS_LIMIT", 0)
     tested = run(raw)
     assert "EXISTS" in tested.where[0]
-    assert titles(listed.matches()) == titles(tested.matches())
-    assert "Draft kremlin by Abbey" not in titles(listed.matches())
+    assert titles(matches(listed)) == titles(matches(tested))
+    assert "Draft kremlin by Abbey" not in titles(matches(listed))
 
 
 def test_drafts_and_scheduled_stories_never_match(archive):
-    found = titles(run("kremlin").matches())
+    found = titles(matches(run("kremlin")))
     assert "Draft about the kremlin" not in found
     assert "Scheduled kremlin story" not in found
 
@@ -198,19 +193,19 @@ def test_relevance_without_words_falls_back_to_newest(archive):
 
 def test_bounded_ranking_agrees_with_full_ranking_on_the_top_story(archive):
     query = run("kremlin")
-    full = [a.pk for a in rank_all(query.matches(), query.tsquery)]
+    full = [a.pk for a in rank_all(matches(query), query.tsquery)]
     assert page_ids(query, 0, 1, False) == full[:1]
 
 
 def test_count_is_capped(archive, monkeypatch):
-    monkeypatch.setattr(search_module, "COUNT_CAP", 2)
+    monkeypatch.setattr(limits, "COUNT_CAP", 2)
     assert count_and_facets(run("kremlin"))[:2] == (2, True)
     assert count_and_facets(run("geneva"))[:2] == (1, False)
 
 
 def test_stop_words_only_is_detected(archive):
-    assert search_module.census(run("the and of")).lexemes == 0
-    assert search_module.census(run("kremlin")).lexemes > 0
+    assert census.census(run("the and of")).lexemes == 0
+    assert census.census(run("kremlin")).lexemes > 0
 
 
 # --- facets, snippets, suggestions, title jump ---
@@ -225,7 +220,7 @@ def test_facets_count_sections_authors_and_years(archive):
 
 
 def test_facets_say_when_they_are_sampled(archive, monkeypatch):
-    monkeypatch.setattr(search_module, "COUNT_CAP", 1)
+    monkeypatch.setattr(limits, "COUNT_CAP", 1)
     assert count_and_facets(run("kremlin"))[2].sampled
 
 
@@ -296,7 +291,7 @@ def test_the_census_counts_body_matches_after_title_matches(archive, monkeypatch
     # "kremlin" is in one title and two bodies: with room for all, every match is counted…
     assert count_and_facets(run("kremlin"))[:2] == (3, False)
     # …and with a cap of one, the title match fills the sample before any body is read.
-    monkeypatch.setattr(search_module, "COUNT_CAP", 1)
+    monkeypatch.setattr(limits, "COUNT_CAP", 1)
     total, capped, facets = count_and_facets(run("kremlin"))
     assert (total, capped) == (1, True)
     assert [item["year"] for item in facets.years] == [2024]
@@ -325,12 +320,12 @@ def reference_order(search: Search) -> list[int]:
     heads = list(
         search.base()
         .filter(search_vector_head=search.tsquery)
-        .order_by(*search_module.NEWEST)
-        .values_list("pk", flat=True)[: search_module.HEAD_CANDIDATES]
+        .order_by(*sql.NEWEST)
+        .values_list("pk", flat=True)[: limits.HEAD_CANDIDATES]
     )
     recency = RawSQL(
-        search_module.RECENCY_SQL.format(published_at='"articles_article"."published_at"'),
-        [search_module.RECENCY_DAYS],
+        sql.RECENCY_SQL.format(published_at='"articles_article"."published_at"'),
+        [limits.RECENCY_DAYS],
         output_field=FloatField(),
     )
     from django.contrib.postgres.search import SearchRank
@@ -339,10 +334,10 @@ def reference_order(search: Search) -> list[int]:
     ranked = (
         Article.objects.filter(pk__in=heads)
         .annotate(score=SearchRank(F("search_vector_head"), search.tsquery) * recency)
-        .order_by("-score", *search_module.NEWEST)
+        .order_by("-score", *sql.NEWEST)
         .values_list("pk", flat=True)
     )
-    rest = search.matches().exclude(pk__in=heads).order_by(*search_module.NEWEST).values_list("pk", flat=True)
+    rest = matches(search).exclude(pk__in=heads).order_by(*sql.NEWEST).values_list("pk", flat=True)
     return [*ranked, *rest]
 
 
@@ -361,8 +356,8 @@ def test_relevance_does_not_depend_on_the_head_windows(headlines, monkeypatch, y
     # Either side of a window's edge (windows are UTC years, whatever the site's time zone).
     for moment in (datetime(2015, 12, 31, 23, 59, tzinfo=UTC), datetime(2016, 1, 1, 0, 1, tzinfo=UTC)):
         ArticleFactory(title="Kremlin at midnight", summary="", body="", published_at=moment)
-    monkeypatch.setattr(search_module, "HEAD_CANDIDATES", candidates)
-    monkeypatch.setattr(search_module, "_head_windows", lambda search: years)
+    monkeypatch.setattr(limits, "HEAD_CANDIDATES", candidates)
+    monkeypatch.setattr(ranking, "_head_windows", lambda search: years)
     search = run("kremlin")
     expected = reference_order(search)
     assert len(expected) == 14
@@ -377,20 +372,20 @@ def test_head_windows_only_for_words_in_more_headlines_than_the_census_holds(hea
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_article")
-    search_module._histograms.clear()
-    assert search_module._head_windows(run("kremlin")) == ()  # ten headlines: read them all
-    monkeypatch.setattr(search_module, "_estimated_head_matches", lambda search: 100_000.0)
-    years = search_module._head_windows(run("kremlin"))
+    ranking._histograms.clear()
+    assert ranking._head_windows(run("kremlin")) == ()  # ten headlines: read them all
+    monkeypatch.setattr(ranking, "_estimated_head_matches", lambda search: 100_000.0)
+    years = ranking._head_windows(run("kremlin"))
     assert len(years) in (1, 2) and list(years) == sorted(years, reverse=True)
-    search_module._histograms.clear()
+    ranking._histograms.clear()
 
 
 def test_head_windows_are_years_of_the_filters_column(headlines, monkeypatch):
     """A window is its years' lexemes, which the head index holds (migration 0008): PostgreSQL
     tests them inside its GIN scan instead of reading each match's row for its date (the
     benchmark's EXPLAIN checks the plan at scale). The oldest window is a date condition."""
-    monkeypatch.setattr(search_module, "_head_windows", lambda search: (2016, 2012))
-    sql, params = search_module._head_candidates(run("kremlin"))
+    monkeypatch.setattr(ranking, "_head_windows", lambda search: (2016, 2012))
+    sql, params = ranking._head_candidates(run("kremlin"))
     now = timezone.now().year
     assert "search_filters @@ %s::tsquery" in sql
     assert " | ".join(f"'y{year}'" for year in range(2016, now + 1)) in params
@@ -401,8 +396,8 @@ def test_head_windows_are_years_of_the_filters_column(headlines, monkeypatch):
 def test_planner_settings_do_not_outlive_the_search(archive):
     from django.db import connection
 
-    search_module.run_search(run("kremlin"), 1)
-    search_module.run_search(run("kremlin", "newest"), 1)
+    results.run_search(run("kremlin"), 1)
+    results.run_search(run("kremlin", "newest"), 1)
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')")
         assert cursor.fetchone() == ("on", "on")
@@ -412,13 +407,13 @@ def test_planner_settings_do_not_outlive_the_search(archive):
 def test_pages_cut_from_the_census_follow_the_same_order(headlines, monkeypatch, candidates):
     # Twelve matches: the census holds them all, and run_search cuts pages from its ids instead
     # of matching again. Same order as the statements that match (page_ids) and the definition.
-    monkeypatch.setattr(search_module, "HEAD_CANDIDATES", candidates)
-    monkeypatch.setattr(search_module, "PAGE_SIZE", 5)
+    monkeypatch.setattr(limits, "HEAD_CANDIDATES", candidates)
+    monkeypatch.setattr(limits, "PAGE_SIZE", 5)
     for sort in ("relevance", "newest", "oldest"):
         search = run("kremlin", sort)
-        found = search_module.census(search)
+        found = census.census(search)
         assert not found.capped and len(found.ordered) == 12
-        pages = [search_module.run_search(run("kremlin", sort), number).hits for number in (1, 2, 3)]
+        pages = [results.run_search(run("kremlin", sort), number).hits for number in (1, 2, 3)]
         shown = [hit.article.pk for page in pages for hit in page]
         assert shown == page_ids(search, 0, 100, False) == page_ids(search, 0, 100, True)
         if sort == "relevance":
@@ -430,7 +425,7 @@ def test_a_hit_prints_its_date_as_the_date_filter_would(zone):
     from django.template.defaultfilters import date as date_filter
 
     from articles.markup import search_hit
-    from articles.search import Hit
+    from articles.search.ranking import Hit
 
     with timezone.override(zone):
         for when in (at(2024, 9, 1), at(2001, 3, 31), timezone.make_aware(datetime(2020, 1, 1, 2, 30))):
@@ -441,7 +436,7 @@ def test_a_hit_prints_its_date_as_the_date_filter_would(zone):
 
 def test_a_hit_escapes_what_the_archive_holds():
     from articles.markup import search_hit
-    from articles.search import Hit
+    from articles.search.ranking import Hit
 
     story = Article(title="<b>Bold</b> move", slug="t", byline="Ann & <i>Bo</i>", summary="<script>")
     html = search_hit(Hit(story))
@@ -453,14 +448,12 @@ def test_a_hit_escapes_what_the_archive_holds():
 def test_capped_pages_rank_the_census_headlines_or_match_again(headlines, monkeypatch, cap):
     # Twelve matches, ten in headlines. Cap 11: capped, but the census holds every headline match
     # and the page ranks those by id; cap 5: it does not, and the page matches them again.
-    monkeypatch.setattr(search_module, "COUNT_CAP", cap)
-    monkeypatch.setattr(search_module, "PAGE_SIZE", 5)
-    monkeypatch.setattr(search_module, "HEAD_CANDIDATES", 3)
-    found = search_module.census(run("kremlin"))
+    monkeypatch.setattr(limits, "COUNT_CAP", cap)
+    monkeypatch.setattr(limits, "PAGE_SIZE", 5)
+    monkeypatch.setattr(limits, "HEAD_CANDIDATES", 3)
+    found = census.census(run("kremlin"))
     assert found.capped and found.ordered is None
     assert (found.heads is not None) == (cap == 11)
     pages = range(1, (cap - 1) // 5 + 2)  # the capped count (cap) decides how many pages there are
-    shown = [
-        hit.article.pk for number in pages for hit in search_module.run_search(run("kremlin"), number).hits
-    ]
+    shown = [hit.article.pk for number in pages for hit in results.run_search(run("kremlin"), number).hits]
     assert shown == reference_order(run("kremlin"))[:cap]

@@ -12,19 +12,12 @@ from bs4 import BeautifulSoup
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from articles import search as search_module
 from articles.models import Article
-from articles.search import (
-    TOO_SLOW,
-    Search,
-    Statement,
-    _fetch,
-    census,
-    census_statement,
-    run_search,
-    within_budget,
-)
-from articles.search_query import parse_query
+from articles.search import limits
+from articles.search.census import census, census_statement
+from articles.search.query import parse_query
+from articles.search.results import run_search, within_budget
+from articles.search.sql import TOO_SLOW, Search, Statement, fetch_rows
 
 FILLER = " ".join(f"word{n}" for n in range(300))  # a vector too big to be stored inline
 PHRASE = '"harvest never"'
@@ -88,7 +81,7 @@ def _census_buffers(raw: str) -> int:
     explain = Statement(
         f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {counted.sql}", counted.params, counted.settings
     )
-    plan = _fetch(search.db, explain)[0][0][0]["Plan"]
+    plan = fetch_rows(search.db, explain)[0][0][0]["Plan"]
     return plan["Shared Hit Blocks"] + plan["Shared Read Blocks"]
 
 
@@ -138,11 +131,11 @@ def test_a_search_past_the_budget_runs_again_in_titles_and_summaries(db, setting
 
     def run(search: Search) -> str:
         sleep = 0 if search.headlines_only else 1
-        return _fetch(search.db, Statement("SELECT %s FROM pg_sleep(%s)", (search.vector, sleep)))[0][0]
+        return fetch_rows(search.db, Statement("SELECT %s FROM pg_sleep(%s)", (search.vector, sleep)))[0][0]
 
     result, ran = within_budget(run, Search(parse_query("harvest")))
     assert (result, ran.headlines_only) == ("search_vector_head", True)
-    slow, ran = within_budget(lambda search: _fetch(search.db, Statement("SELECT pg_sleep(1)", ())), ran)
+    slow, ran = within_budget(lambda search: fetch_rows(search.db, Statement("SELECT pg_sleep(1)", ())), ran)
     assert slow is None
 
 
@@ -170,7 +163,7 @@ def heads_and_bodies(db):
 @pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
 @pytest.mark.parametrize("cap", [1_000, 4])
 def test_headlines_only_finds_the_words_in_titles_and_summaries(heads_and_bodies, monkeypatch, sort, cap):
-    monkeypatch.setattr(search_module, "COUNT_CAP", cap)  # 4: capped, the page matches again
+    monkeypatch.setattr(limits, "COUNT_CAP", cap)  # 4: capped, the page matches again
     heads = {f"{field}-{n}" for field in ("title", "summary") for n in range(3)}
     everything = run_search(Search(parse_query(PHRASE), sort), 1)
     assert {hit.article.slug for hit in everything.hits} >= (heads if cap > 6 else set())

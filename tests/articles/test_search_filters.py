@@ -12,14 +12,14 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
-from articles import search as search_module
 from articles.importer.load import Outcome, import_pages
 from articles.models import Article, ArticleAuthor, Section, filter_lexeme
-from articles.search import Search
-from articles.search_query import parse_query
+from articles.search.query import parse_query
+from articles.search.sql import Search, filter_articles
 from authors.models import Author
 from tests.articles.test_import_copy import rich_page
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.search_reference import matches
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,7 @@ def filtered_archive():
 
 
 def titles(raw: str) -> set[str]:
-    return set(Search(parse_query(raw)).matches().values_list("title", flat=True))
+    return set(matches(Search(parse_query(raw))).values_list("title", flat=True))
 
 
 @pytest.mark.parametrize(
@@ -211,7 +211,7 @@ def test_the_text_index_intersects_words_and_filters_in_one_scan(filtered_archiv
     for raw in ("harbour section:news", "harbour author:carl"):  # 40 more stories in each, without it
         search = Search(parse_query(raw))
         matches = Article.objects.filter(search_vector=search.tsquery)
-        matches = search_module.filter_articles(matches, search.parsed).order_by().values("pk")
+        matches = filter_articles(matches, search.parsed).order_by().values("pk")
         sql, params = matches.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(

@@ -5,11 +5,13 @@ the text match alone finds, on stories built to trip a position-based shortcut."
 import pytest
 from django.contrib.postgres.search import SearchQuery
 
-from articles import search as search_module
 from articles.models import Article
-from articles.search import CONFIG, Search, run_search
-from articles.search_query import parse_query
+from articles.search import limits
+from articles.search.query import parse_query
+from articles.search.results import run_search
+from articles.search.sql import CONFIG, Search
 from tests.factories import ArticleFactory
+from tests.search_reference import matches
 
 MANY = " ".join(["harvest"] * 300)  # a vector keeps 256 positions of a word; both sides agree
 
@@ -74,12 +76,12 @@ def tricky(db):
 )
 @pytest.mark.parametrize("limit", [2_000, 3])  # 3: "harvest never" has more candidates, no condition
 def test_the_pairs_never_lose_a_match(tricky, raw, limit, monkeypatch):
-    monkeypatch.setattr(search_module, "PHRASE_CANDIDATES_LIMIT", limit)
+    monkeypatch.setattr(limits, "PHRASE_CANDIDATES_LIMIT", limit)
     parsed = parse_query(raw)
     words = SearchQuery(parsed.text, search_type="websearch", config=CONFIG)
     alone = Article.objects.filter(search_vector=words)
     expected = set(alone.values_list("slug", flat=True))
-    assert set(Search(parsed).matches().values_list("slug", flat=True)) == expected
+    assert set(matches(Search(parsed)).values_list("slug", flat=True)) == expected
     assert {hit.article.slug for hit in run_search(Search(parsed), 1).hits} == expected
     if raw == '"harvest never"':  # the case the pairs are for, and the tricky ones
         assert expected == {"body", "title", "summary", "across", "stemmed", "repeated", "three"}

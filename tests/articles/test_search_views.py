@@ -13,8 +13,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import search as search_module
-from articles.search import refresh_vocabulary
+from articles.search import limits
+from articles.search.suggest import refresh_vocabulary
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 URL = "/search/"
@@ -145,7 +145,7 @@ def test_pagination_and_bad_pages(client, archive):
 
 
 def test_capped_count_says_so(client, archive, monkeypatch):
-    monkeypatch.setattr(search_module, "COUNT_CAP", 5)
+    monkeypatch.setattr(limits, "COUNT_CAP", 5)
     html = get(client, q="harvest").content.decode()
     assert "5+ results" in html
 
@@ -177,7 +177,7 @@ def test_the_results_page_runs_a_fixed_number_of_queries(
     # each in a savepoint inside the test's transaction (SAVEPOINT, ROLLBACK TO, RELEASE), and the
     # section menu on a cold cache (its sections, and their story counts).
     # Section and author filters read the sections' and authors' ids first, in one query, kept
-    # in the cache until the archive changes (articles/search.py, `_filter_query`); without words,
+    # in the cache until the archive changes (articles/search/, `_filter_query`); without words,
     # an author's story ids (`_stories_of`). A quoted phrase reads its candidates first
     # (`phrase_candidates`), in a savepoint too.
     with django_assert_max_num_queries(11):

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from articles.search import refresh_vocabulary
+from articles.search.suggest import refresh_vocabulary
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -46,7 +46,7 @@ from articles.importer.load import ImportOptions, Outcome, import_pages
 from articles.importer.pages import SavedPage, Unreadable, read_page_file, read_saved_page
 from articles.importer.sniff import NotAPage
 from articles.models import Article
-from articles.search_extras import refresh_vocabulary
+from articles.search.suggest import refresh_vocabulary
 
 MAX_PAGE_BYTES = 20 * 1024 * 1024  # a saved article page is kilobytes; larger is not a page
 PARALLEL_FROM = 64  # fewer files are parsed here: starting the processes would cost more

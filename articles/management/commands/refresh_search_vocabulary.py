@@ -4,7 +4,7 @@ idempotent; run it after large imports (a few seconds per 100,000 articles)."""
 
 from django.core.management.base import BaseCommand
 
-from articles.search import refresh_vocabulary
+from articles.search.suggest import refresh_vocabulary
 
 
 class Command(BaseCommand):

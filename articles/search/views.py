@@ -1,4 +1,4 @@
-"""/search/ and its feed: thin views over articles/search.py."""
+"""/search/: a thin view over articles/search/results.py (the feed is in feed.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -14,16 +13,11 @@ from django.urls import reverse
 
 from articles.forms import SORT_LABELS, SearchForm
 from articles.models import Article
-from articles.search import (
-    COUNT_CAP,
-    FACET_LIMIT,
-    SORTS,
-    ResultsPage,
-    Search,
-    newest_articles,
-    run_search,
-)
-from articles.search_query import ParsedQuery
+from articles.search import limits
+from articles.search.limits import FACET_LIMIT
+from articles.search.query import ParsedQuery
+from articles.search.results import ResultsPage, run_search
+from articles.search.sql import SORTS, Search
 
 FEED_SIZE = 20
 LATEST_SIZE = 10
@@ -61,7 +55,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "chips": chips(links, query.parsed, form),
         "sort_links": _sort_links(links, query.sort),
         "suggestion_url": links.to(q=results.suggestion) if results.suggestion else "",
-        "facet_sample": f"{COUNT_CAP:,}",
+        "facet_sample": f"{limits.COUNT_CAP:,}",
         **_page_links(request.GET, results),
     }
     return _noindex(render(request, "articles/search.html", context))
@@ -177,40 +171,3 @@ def _feed_url(request: HttpRequest) -> str:
     for name in ("page", "sort"):
         params.pop(name, None)
     return f"{reverse('search_feed')}?{params.urlencode()}"
-
-
-class SearchFeed(Feed):
-    """Subscribe to a search: the newest matches for any query and filters, as Atom."""
-
-    def get_object(self, request: HttpRequest) -> Search:
-        _form, query = build_search(request)
-        query.sort = "newest"
-        # On the search, not on `self`: one Feed instance serves every request (and thread).
-        query.page_url = f"{reverse('search')}?{request.GET.urlencode()}"
-        return query
-
-    def title(self, obj: Search) -> str:
-        return f"Search: {obj.parsed.text or 'latest stories'}"[:200]
-
-    def link(self, obj: Search) -> str:
-        return obj.page_url
-
-    def subtitle(self, obj: Search) -> str:
-        return "The newest archive stories matching this search."
-
-    def items(self, obj: Search) -> list[Article]:
-        if not obj.active:
-            return list(Article.objects.published().for_listing()[:FEED_SIZE])
-        return newest_articles(obj, FEED_SIZE)
-
-    def item_title(self, item: Article) -> str:
-        return item.title
-
-    def item_description(self, item: Article) -> str:
-        return item.summary
-
-    def item_pubdate(self, item: Article):
-        return item.published_at
-
-    def item_author_name(self, item: Article) -> str:
-        return item.byline

@@ -1,0 +1,56 @@
+"""Full-text search over the public archive: the logic behind /search/ and its feed.
+
+Everything starts from `Article.objects.published()`, the one gate for what readers see: its
+WHERE clause (with the reader's author/section/date filters) is compiled by the ORM once per
+search and embedded in the SQL below, so the gate is never spelled out twice.
+
+Cost model (measured, bench/RESULTS.md "## Search"): the stored body vector is ~5 KB and TOASTed,
+so every row whose `search_vector` PostgreSQL must *read* (to rank it, or to test it outside the
+GIN index) costs ~10 µs; ranking or counting every match of a common word takes seconds on a
+large archive. A heap row visited costs ~1-2 µs, a posting in a bitmap ~0.1 µs, planning ~0.3 ms
+per text condition, and an ORM query ~1 ms of Python to build. So a results page runs two SQL
+statements, each bounded in the rows it visits, written here rather than composed by the ORM:
+
+1. The census (`census_statement`): count, capped at COUNT_CAP ("1,000+"), and the section, year
+   and author facets, from one sample of at most COUNT_CAP + 1 matches. Title/summary matches are
+   taken first, from the small `search_vector_head` GIN index; the big body index is only read
+   when those are too few (a word in half the archive's bodies is in ~3% of its headlines: the
+   sample then costs 27,000 postings instead of 500,000 at 1M stories). When the census holds
+   every match (≤ COUNT_CAP), or every headline match, it hands their ids over in order. On a
+   results page's first page it also looks up the story titled exactly as a plain query (the
+   jump to it), in the same round trip. The census is kept in the cache for the search's other
+   pages (`cached_census`, SEARCH_CACHE_SECONDS).
+2. The page (`page_statement`): the ids of results start..stop and those rows with highlighted
+   snippets (`ts_headline` re-parses each document, so only the shown rows pay for it). Cut from
+   the census's ids when it has them; otherwise it matches again, bounded as described below.
+
+Filters: with words, a section or author filter is a condition on the story's `search_filters`
+(its section and authors as lexemes, kept by database triggers), a second column of both GIN
+indexes, so PostgreSQL intersects it with the words inside one index scan; ANDing another index
+instead first decoded every posting of the word (`filter_articles`).
+
+Relevance, in two tiers (a total order, so pages are stable):
+  1. the newest HEAD_CANDIDATES stories matching in title or summary, scored by the small,
+     inline `search_vector_head`:
+         score = ts_rank(search_vector_head, q) * (0.5 + 0.5 * exp(-age_days / RECENCY_DAYS))
+     (a story loses at most half its weight to age; undated stories count as old). For a word
+     in thousands of headlines they are gathered window by window of years, newest first
+     (`_head_windows`): the years are lexemes of `search_filters`, so each window is one scan
+     of the head index that skips through the word's postings, not a visit of every match's row
+     for its date.
+  2. then the stories that match only in the body (or are older head matches), newest first.
+Date sorts: with ≤ COUNT_CAP matches every match is sorted (the census's ids); beyond that the
+date index is walked, which finds a page quickly because matches are dense.
+
+Phrases: GIN keeps no word positions, so the text index hands over every story holding all of a
+quoted phrase's words, and each one's body vector is re-read to check their order (5,335 for
+"straw never" at 1M stories, ~300,000 for "game never"). A phrase that every match must hold is
+first narrowed to the stories holding its pairs of adjacent words (`phrase_candidates`, an index
+of hashed word pairs), when they are few enough to be worth it.
+
+Every statement has a time budget (SEARCH_TIMEOUT_MS): PostgreSQL cancels one that runs past it,
+and the search runs again in titles and summaries only, saying so (`within_budget`, `run_search`).
+What can still get there is a phrase of very common words that the pairs do not narrow: beside an
+`or`, with a stop word between them ("game of never"), or held by more stories than
+PHRASE_CANDIDATES_LIMIT.
+"""

@@ -1,0 +1,336 @@
+"""A search's SQL: its tunables, its WHERE clause (the public gate and the reader's filters,
+compiled by the ORM once per search), and how a statement runs (one round trip, its planner
+settings, its time budget). The design is in `articles/search/__init__.py`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from typing import TypeVar
+
+from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchQuery
+from django.db import connections, router, transaction
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.caching import archive_cached
+from articles.models import Article, ArticleAuthor, Section, filter_lexeme
+from articles.search import limits
+from articles.search.limits import FILTER_CACHE_SECONDS
+from articles.search.query import ParsedQuery
+from authors.models import Author
+
+CONFIG = "english"
+NO_SUCH_LEXEME = "'-'"  # `filter_lexeme` writes none like it
+SORTS = ("relevance", "newest", "oldest")
+NEWEST = (F("published_at").desc(nulls_last=True), F("id").desc())
+STOP_WORDS_ONLY = (
+    "Your search has only very common words (such as “the” or “and”), which are not indexed. "
+    "Try a more specific word."
+)
+TOO_SLOW = (
+    "This search took too long and was stopped. A phrase in quotes is checked story by story, and "
+    "one of very common words is in a great many stories: search for the words without quotes, "
+    "add a rarer word, or narrow it to a section or an author."
+)
+HEADLINES_ONLY = (
+    "These words are in too many stories to check each story's text for this phrase in time: the "
+    "results are the stories with it in the headline or summary. To search every story's text, "
+    "add a rarer word or narrow the search to a section or an author."
+)
+T = TypeVar("T")
+CANCELLED = "57014"  # SQLSTATE query_canceled: a statement ran past SEARCH_TIMEOUT_MS
+TSQUERY = "websearch_to_tsquery('english'::regconfig, %s)"
+# The recency factor in double precision (numeric exp() cost ~3 µs a row, 1.5 ms for 500
+# candidates). %s is RECENCY_DAYS; the exponent is capped so a story thousands of years old
+# cannot underflow exp().
+RECENCY_SQL = (
+    "COALESCE(0.5 + 0.5 * exp(-least(greatest(extract(epoch FROM now() - {published_at})::float8, 0)"
+    " / (86400.0 * %s), 700)), 0.5)"
+)
+# Date orders. The "unindexed" ones (`+ interval '0'`) stop the planner from walking the date
+# index: on a rare word that walk would test the body vector of nearly every story (the
+# rare-term trap); a bitmap scan of the matches and a sort is then far cheaper.
+ORDERS = {
+    ("newest", True): "published_at DESC NULLS LAST, id DESC",
+    ("oldest", True): "published_at ASC NULLS LAST, id ASC",
+    ("newest", False): "published_at + interval '0' DESC NULLS LAST, id DESC",
+    ("oldest", False): "published_at + interval '0' ASC NULLS LAST, id ASC",
+}
+# A match test outside the GIN index reads a TOASTed 5 KB vector per row, a cost the planner does
+# not see: with sequential scans allowed, "LIMIT 1001" over a common word reads thousands of them.
+# The census has no use for an ordered index walk either (same trap), so it gets bitmap scans
+# only. work_mem keeps a bitmap of 100,000+ postings exact (a lossy page is re-tested row by row
+# against the 5 KB vector). JIT compilation costs more than any of these short queries; parallel
+# workers would also break the "tiers in order" guarantee of the page statement's UNION ALL.
+PAGE_SETTINGS = (
+    "enable_seqscan = off",
+    "jit = off",
+    "max_parallel_workers_per_gather = 0",
+    "work_mem = '32MB'",
+)
+CENSUS_SETTINGS = (*PAGE_SETTINGS, "enable_indexscan = off")
+# Columns the results page shows (the rest of the row stays deferred).
+PAGE_COLUMNS = "a.id, a.title, a.slug, a.summary, a.published_at, a.byline, a.section_id"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One SELECT with the planner settings it needs. Sent as one string ("SET LOCAL …; SELECT"),
+    which PostgreSQL runs as one implicit transaction: one round trip, and the settings end with
+    the statement."""
+
+    sql: str
+    params: tuple
+    settings: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        # Every statement gets the search time budget (`TOO_SLOW`, `run_search`).
+        budget = f"statement_timeout = {int(settings.SEARCH_TIMEOUT_MS)}"
+        return "".join(f"SET LOCAL {setting}; " for setting in (*self.settings, budget)) + self.sql
+
+
+@dataclass
+class Search:
+    """One search: the parsed query and filters."""
+
+    parsed: ParsedQuery
+    sort: str = "relevance"
+    messages: list[str] = field(default_factory=list)
+    page_url: str = ""  # set by the feed
+    # One database alias for all of a search's queries (a read replica when there are some).
+    db: str = ""
+    # Words matched in titles and summaries only: the time budget's fallback (`run_search`).
+    headlines_only: bool = False
+
+    def __post_init__(self) -> None:
+        self.db = self.db or router.db_for_read(Article)
+        if self.sort not in SORTS or (self.sort == "relevance" and not self.parsed.text):
+            self.sort = self.sort if self.sort in ("newest", "oldest") else "newest"
+        self.tsquery = SearchQuery(self.parsed.text, search_type="websearch", config=CONFIG)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.parsed.text or self.parsed.has_filters)
+
+    @property
+    def vector(self) -> str:
+        """The stored vector the words are matched in."""
+        return "search_vector_head" if self.headlines_only else "search_vector"
+
+    @property
+    def excludes(self) -> bool:
+        """`-word` in the query: a title/summary match may still fail on the body."""
+        return any(token.kind == "exclude" for token in self.parsed.tokens)
+
+    def base(self) -> QuerySet:
+        """The gate, the reader's filters, and the candidates of each quoted phrase."""
+        queryset = filter_articles(Article.objects.using(self.db).published(), self.parsed)
+        return queryset.filter(*self.phrase_candidates)
+
+    @cached_property
+    def phrase_candidates(self) -> list[Q]:
+        """One condition per quoted phrase every match must hold (a query each, read once)."""
+        return [phrase_candidates(phrase, self.db) for phrase in self.parsed.required_phrases]
+
+    @cached_property
+    def where(self) -> tuple[str, tuple]:
+        """`base()` as SQL over the unaliased `articles_article` table."""
+        queryset = self.base()
+        compiler = queryset.query.get_compiler(using=self.db)
+        sql, params = compiler.compile(queryset.query.where)
+        return sql, tuple(params)
+
+
+def filter_articles(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    """Apply author/section/date filters; names match case-insensitively, by name or slug.
+
+    With words, the section and author filters are one condition on the story's
+    `search_filters` lexemes, which share the words' GIN index: PostgreSQL intersects them inside
+    the index scan. Without words they are index conditions the listing indexes serve (a
+    section's stories newest first; an author's, by their ids). Never joins, so `Search.where`
+    stands on its own."""
+    if parsed.text and (parsed.section or parsed.author):
+        queryset = queryset.filter(Matches(F("search_filters"), Value(_filter_query(parsed, queryset.db))))
+    else:
+        if parsed.section:
+            sections = _sections_named(parsed.section, queryset.db)
+            queryset = queryset.filter(AnyOf(F("section_id"), ArraySubquery(sections.values("pk"))))
+        if parsed.author:
+            queryset = queryset.filter(_by_authors(_authors_named(parsed.author, queryset.db), queryset.db))
+    if parsed.after:
+        queryset = queryset.filter(published_at__gte=_day_start(parsed.after))
+    if parsed.before and parsed.before < date.max:
+        # "before:D" includes D itself, like "after:D"; the last day a date can name bounds nothing.
+        queryset = queryset.filter(published_at__lt=_day_start(parsed.before + timedelta(days=1)))
+    return queryset
+
+
+def phrase_candidates(phrase: str, db: str) -> Q:
+    """The stories holding every pair of adjacent words of a phrase (`article_phrase_pairs_idx`),
+    a condition the phrase implies: a story's vector puts the words side by side only if it holds
+    their pair. The text match then checks the phrase itself on these stories alone, where GIN
+    (which keeps no positions) would hand over every story with all the words, each one's 5 KB
+    body vector to be re-read.
+
+    The ids are read first (one short query) and sent as a constant, as `_stories_of` does, up to
+    PHRASE_CANDIDATES_LIMIT. More stories than that hold the phrase itself (hash collisions are
+    ~1 in 4,000 stories), so matches are dense among the stories with its words and the text match
+    alone finds a page of them quickly: no condition. Computed in the statement instead, the ids of
+    "last year" (a fifth of a news archive) would all be read before the page; and ANDed as an
+    index condition, the pairs would be computed again from each candidate's vector (~0.3 ms). A
+    phrase whose words are never adjacent once stop words are dropped has no pairs: no condition."""
+    [(pair_count, ids)] = fetch_rows(db, phrase_candidates_statement(phrase))
+    if not pair_count or len(ids) > limits.PHRASE_CANDIDATES_LIMIT:
+        return Q()
+    return Q(_one_of(ids))
+
+
+def phrase_candidates_statement(phrase: str) -> Statement:
+    """How many pairs the phrase has, and the ids of up to PHRASE_CANDIDATES_LIMIT + 1 stories
+    holding them all."""
+    pairs = "articles_phrase_pairs(to_tsvector('english'::regconfig, %s))"
+    return Statement(
+        f"SELECT cardinality({pairs}), ARRAY(SELECT p.id FROM articles_article p"
+        f" WHERE cardinality({pairs}) > 0 AND articles_phrase_pairs(p.search_vector) @> {pairs} LIMIT %s)",
+        (phrase, phrase, phrase, limits.PHRASE_CANDIDATES_LIMIT + 1),
+        PAGE_SETTINGS,
+    )
+
+
+def _sections_named(name: str, db: str) -> QuerySet[Section]:
+    return Section.objects.using(db).filter(Q(name__iexact=name) | Q(slug=slugify(name)))
+
+
+def _authors_named(name: str, db: str) -> QuerySet[Author]:
+    return Author.objects.using(db).filter(Q(name__icontains=name) | Q(slug=slugify(name)))
+
+
+def _by_authors(authors: QuerySet[Author], db: str) -> Func | Exists:
+    """The authors' stories, without words: their ids (`_stories_of`), else a byline test."""
+    ids = _stories_of(authors, db)
+    if ids is not None:
+        return _one_of(ids)
+    return Exists(ArticleAuthor.objects.filter(article=OuterRef("pk"), author__in=authors.values("pk")))
+
+
+def _filter_query(parsed: ParsedQuery, db: str) -> str:
+    """The section and author filters as a tsquery over `search_filters`: any of the sections
+    named and any of the authors, e.g. "('s3') & ('a12' | 'a40')". The ids are read first, so the
+    planner sees a constant and estimates it from the column's statistics; a name stands for the
+    same ids until a section or author is saved, so they are kept in the cache until the archive
+    changes (a query saved on each filtered results page)."""
+    names = hashlib.sha256(f"{db}\0{parsed.section}\0{parsed.author}".encode()).hexdigest()
+    return archive_cached(
+        f"search-filter:{names}", lambda: _read_filter_query(parsed, db), FILTER_CACHE_SECONDS
+    )
+
+
+def _read_filter_query(parsed: ParsedQuery, db: str) -> str:
+    finders = (("section", parsed.section, _sections_named), ("author", parsed.author, _authors_named))
+    named = {kind: find(name, db) for kind, name, find in finders if name}
+    groups: dict[str, list[int]] = {kind: [] for kind in named}
+    lookups = [found.values_list(Value(kind), "pk") for kind, found in named.items()]
+    for kind, pk in lookups[0].union(*lookups[1:], all=True) if len(lookups) > 1 else lookups[0]:
+        groups[kind].append(pk)
+    return " & ".join(f"({_any_lexeme(kind, pks)})" for kind, pks in groups.items())
+
+
+def _any_lexeme(kind: str, values: Iterable[int]) -> str:
+    """A tsquery over `search_filters` for any of these sections, authors or years, e.g.
+    "'a12' | 'a40'". For none it matches no story: NO_SUCH_LEXEME is never written."""
+    return " | ".join(f"'{filter_lexeme(kind, value)}'" for value in values) or NO_SUCH_LEXEME
+
+
+def _stories_of(authors: QuerySet[Author], db: str) -> list[int] | None:
+    """The ids of the authors' public stories (read from `author_listing_idx`), or None for more
+    than limits.AUTHOR_IDS_LIMIT.
+
+    Why: as an index condition (`id = ANY(…)`) the ids are ANDed with the text match like a
+    section, where testing each match's byline visited 60,000 stories of a common word to find
+    1,001 by one author (0.3-0.6 s at 1M). They are sent as a constant so that the planner knows
+    how many there are: computed in the statement (an InitPlan), they are guessed at ten, and the
+    planner then tested each of an author's 4,000 stories against its 5 KB body vector instead of
+    reading the index. Past the limit (a name fragment that matches many authors) the byline test
+    finds its matches quickly and the list would cost more than it saves."""
+    bylines = (
+        ArticleAuthor.objects.using(db)
+        .public()
+        .filter(AnyOf(F("author_id"), ArraySubquery(authors.values("pk"))))
+    )
+    ids = list(bylines.order_by().values_list("article_id", flat=True)[: limits.AUTHOR_IDS_LIMIT + 1])
+    return ids if len(ids) <= limits.AUTHOR_IDS_LIMIT else None
+
+
+def _one_of(ids: Iterable[int]) -> AnyOf:
+    """`id = ANY('{…}')`: the ids as one constant, which the planner counts."""
+    literal = "{" + ",".join(map(str, sorted(ids))) + "}"
+    return AnyOf(F("pk"), Cast(Value(literal), ArrayField(BigIntegerField())))
+
+
+class Matches(Func):
+    """`vector @@ 'query'::tsquery`, the query written in tsquery syntax (no parsing)."""
+
+    arg_joiner = " @@ "
+    template = "%(expressions)s::tsquery"
+    output_field = BooleanField()
+
+
+class AnyOf(Func):
+    """`expression = ANY(array)`. Unlike `IN (subquery)`, which the planner turns into a join, an
+    array computed up front is an index condition: a section filter becomes one more bitmap
+    ANDed with the text match (10,000 rows visited → 400 for a 10% word in one section)."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# --- running statements ---
+
+
+@contextmanager
+def run_scope(db: str) -> Iterator[None]:
+    """Outside a transaction a statement's SET LOCALs end with it. Inside one (tests, or a caller's
+    atomic block) they would last to its end: run in a savepoint and roll it back (reads only)."""
+    if not connections[db].in_atomic_block:
+        yield
+        return
+    with transaction.atomic(using=db):
+        yield
+        transaction.set_rollback(True, using=db)
+
+
+def fetch_rows(db: str, statement: Statement) -> list[tuple]:
+    with run_scope(db), connections[db].cursor() as cursor:
+        cursor.execute(statement.text, statement.params)
+        return cursor.fetchall()
+
+
+def fetch_articles(db: str, statement: Statement) -> list[Article]:
+    with run_scope(db):
+        return list(Article.objects.raw(statement.text, statement.params, using=db))

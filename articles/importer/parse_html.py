@@ -141,11 +141,42 @@ def _body_blocks(soup: BeautifulSoup, html: str, article: ParsedArticle) -> list
     `itemprop="articleBody"`), when it does; else the page's main text, kept to what lies in the
     <article> holding the <h1> when there is one, without the headline, dek, byline or caption."""
     if (marked := soup.find(attrs={"itemprop": "articleBody"})) is not None:
-        return main_text_blocks(f"<html><body><article>{marked}</article></body></html>")
+        return _marked_blocks(marked)
     blocks = main_text_blocks(html)
     h1 = soup.find("h1")
     story = h1.find_parent("article") if h1 is not None else None
     return _without_furniture(_within(story, blocks), article, h1.get_text() if h1 is not None else "")
+
+
+_BLOCK_KINDS = {
+    "p": "p",
+    "h1": "h2",
+    "h2": "h2",
+    "h3": "h3",
+    "h4": "h3",
+    "h5": "h3",
+    "h6": "h3",
+    "pre": "pre",
+}
+
+
+def _marked_blocks(body: Tag) -> list[Block]:
+    """The blocks of the element a page marks as its body, read as they stand: every paragraph,
+    subhead, list item, quote and preformatted text (nothing there is furniture, nothing merged)."""
+    blocks: list[Block] = []
+    for tag in body.find_all([*_BLOCK_KINDS, "li", "blockquote"]):
+        if tag.name != "li" and tag.find_parent(["li", "blockquote", "pre"]) is not None:
+            continue  # a paragraph inside a list item or a quote is part of it
+        if text := tag_text(tag):
+            blocks.append(Block(_kind(tag), text))
+    return blocks
+
+
+def _kind(tag: Tag) -> str:
+    if tag.name == "li":
+        listed = tag.find_parent(["ol", "ul"])
+        return "ol" if listed is not None and listed.name == "ol" else "ul"
+    return "quote" if tag.name == "blockquote" else _BLOCK_KINDS[tag.name]
 
 
 def _within(story: Tag | None, blocks: list[Block]) -> list[Block]:

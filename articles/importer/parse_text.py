@@ -17,16 +17,23 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from articles.importer import text_blocks as tb
+from articles.importer import text_body as tbody
+from articles.importer import text_chrome as tc
+from articles.importer import text_head as th
+from articles.importer import text_unanchored as tu
 from articles.importer.parsed import ParsedArticle, ParsedAuthor, ParsedImage
 
 LAYOUT_STANDARD = "text/standard"
 LAYOUT_BYLINE = "text/byline"
+LAYOUT_DATELINE = "text/dateline"
 LAYOUT_UNKNOWN = "unknown"
 INTERNAL_ERROR = "internal parser error"
+NO_ANCHOR = "page layout not recognised: no read-time line, byline or repeated title"
+SCORED = "no head anchor: title and body found by scoring the page's lines"
 
 # A real article is tens of kilobytes: past this the input is not an article page, and capping it
 # keeps every later step (all linear) well under a second.
@@ -37,35 +44,18 @@ MAX_LINES = 10_000
 HEAD_LINES = 120
 # Anchor regexes only run on short lines, so even the lazy byline match stays cheap.
 MAX_ANCHOR_LEN = 300
-MAX_TITLE_LEN = 500
-MAX_SECTION_LEN = 60
-
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = (
-    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-)
-_DATE = (
-    rf"{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"
-    r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<ampm>[AaPp])\.?[Mm]\.?)?)?"
-)
-_READ_TIME = r"(?P<minutes>\d{1,3})\s*(?:min|mins|minutes?)\.?\s+read"
-_READ_TIME_LINE = re.compile(_READ_TIME, re.IGNORECASE)
-_DATE_LINE = re.compile(rf"(?:(?:Published|Updated)(?:\s+on)?:?\s+)?{_DATE}")
-_BYLINE = re.compile(rf"[Bb]y\s+(?P<names>\S.*?)(?:\s+{_DATE})?(?:\s+{_READ_TIME})?\s*")
-_NAME_SEPARATORS = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
+MAX_TITLE_LEN = th.MAX_TITLE_LEN
+_MONTH_INITIALS = frozenset("JFMASOND")
 
 
 @dataclass(frozen=True)
 class _Head:
     layout: str
-    anchor: int  # the read-time or byline line; the title itself when only its repeat was found
+    anchor: int  # the read-time, byline or date line; the title itself when only its repeat was found
     title_at: int | None
     read_minutes: int | None = None
     byline: re.Match[str] | None = None
+    dated: re.Match[str] | None = None  # the date line that opens a 2022 or opinion head
 
 
 def decode_page(data: bytes) -> str:
@@ -113,16 +103,41 @@ def _parse(text: str) -> ParsedArticle:
         warnings.append(f"input has more than {MAX_LINES} lines; only the first {MAX_LINES} were read")
         lines = lines[:MAX_LINES]
     head = _find_head(lines)
-    if head is None:
-        warnings += [
-            "page layout not recognised: no read-time line, byline or repeated title",
-            "no title found",
-        ]
-        return ParsedArticle(layout=LAYOUT_UNKNOWN, warnings=warnings)
+    article = None if head is None else _read_anchored(lines, head, list(warnings))
+    # An anchor can mislead (a date line in a sidebar); a page holding an article must still
+    # come out with its title or body, so an empty result falls back to scoring the lines.
+    if article is None or (not article.title and not article.paragraphs):
+        article = _read_unanchored(lines, list(warnings)) or article
+    if article is None:
+        return ParsedArticle(layout=LAYOUT_UNKNOWN, warnings=[*warnings, NO_ANCHOR, "no title found"])
+    return article
+
+
+def _read_anchored(lines: list[str], head: _Head, warnings: list[str]) -> ParsedArticle:
     article = ParsedArticle(layout=head.layout, warnings=warnings)
     _read_head(article, lines, head)
     body_start = _read_hero(article, lines, head)
-    _read_main(article, lines, body_start)
+    tbody.read_main(article, lines, body_start, has_byline=article.layout == LAYOUT_BYLINE)
+    return article
+
+
+def _read_unanchored(lines: list[str], warnings: list[str]) -> ParsedArticle | None:
+    """The page without a head anchor: body = the longest run of sentences, title = the headline above."""
+    found = tu.find_unanchored(lines)
+    if found is None:
+        return None
+    article = ParsedArticle(layout=LAYOUT_UNKNOWN, warnings=[*warnings, NO_ANCHOR, SCORED])
+    if found.title_at is None:
+        article.warnings.append("no title found")
+    else:
+        article.title = lines[found.title_at]
+        article.section = _section_before(lines, found.title_at)
+    if found.date_at is not None and (match := th.DATE_LINE.fullmatch(lines[found.date_at])):
+        article.published = th.date_from_match(match, article.warnings)
+    if article.published is None:
+        article.warnings.append("no publication date")
+    article.hero_image = found.hero
+    tbody.read_main(article, lines, found.body_start, has_byline=False)
     return article
 
 
@@ -130,38 +145,54 @@ def _parse(text: str) -> ParsedArticle:
 
 
 def _find_head(lines: list[str]) -> _Head | None:
-    """The first line near the top that is a read-time line, a byline, or a title followed by its repeat."""
+    """The first line near the top that is a read-time line, a byline, a date line under a title, or a
+    title followed by its repeat."""
     limit = min(len(lines), HEAD_LINES)
     for i in range(limit):
-        line = lines[i]
-        if not line or len(line) > MAX_ANCHOR_LEN:
-            continue
-        if read_time := _READ_TIME_LINE.fullmatch(line):
-            return _Head(LAYOUT_STANDARD, i, _title_before(lines, i), int(read_time["minutes"]))
-        if byline := _match_byline(line):
-            return _byline_head(lines, i, byline)
-        if _repeated_below(lines, i, limit):
-            return _Head(LAYOUT_STANDARD, i, i)
+        if lines[i] and len(lines[i]) <= MAX_ANCHOR_LEN and (head := _head_at(lines, i, limit)):
+            return head
     return None
 
 
+def _head_at(lines: list[str], at: int, limit: int) -> _Head | None:
+    line = lines[at]
+    if read_time := th.READ_TIME_LINE.fullmatch(line):
+        return _Head(LAYOUT_STANDARD, at, _title_before(lines, at), int(read_time["minutes"]))
+    # Cheap gates before the regexes: a byline says "by", a date line starts with a month.
+    if ("by" in line or "By" in line) and (byline := th.match_byline(line)):
+        minutes, anchor = _read_time_of(byline, lines, at)
+        return _Head(LAYOUT_BYLINE, anchor, _title_before(lines, at), minutes, byline)
+    # A date is a weak anchor (sidebars print dates too): only taken under a headline.
+    if line[0] in _MONTH_INITIALS and (dated := th.match_date_anchor(line)):
+        title_at = _title_before(lines, at)
+        if title_at is not None and th.looks_like_headline(lines[title_at]):
+            minutes, anchor = _read_time_of(dated, lines, at)
+            return _Head(LAYOUT_DATELINE, anchor, title_at, minutes, dated=dated)
+    if _repeated_below(lines, at, limit):
+        return _Head(LAYOUT_STANDARD, at, at)
+    return None
+
+
+def _read_time_of(match: re.Match[str], lines: list[str], at: int) -> tuple[int | None, int]:
+    """(read minutes, anchor): from the matched line, or from a read-time line right under it."""
+    if match["minutes"]:
+        return int(match["minutes"]), at
+    below = lines[at + 1] if at + 1 < len(lines) else ""
+    if len(below) <= 50 and (own := th.READ_TIME_LINE.fullmatch(below)):
+        return int(own["minutes"]), at + 1
+    return None, at
+
+
 def _repeated_below(lines: list[str], at: int, limit: int) -> bool:
-    """The line is repeated right below it: a title over its hero image's alt text."""
+    """The line is repeated right below it: a title over its hero image's alt text (a name printed
+    twice is an author card, not a title)."""
     below = tb.next_nonblank(lines, at + 1, limit)
     # Cheap length check first: fold() is linear and a line may be a megabyte long.
     if below is None or abs(len(lines[below]) - len(lines[at])) > 10 or tb.is_chrome(lines[at]):
         return False
-    return tb.fold(lines[at]) == tb.fold(lines[below])
-
-
-def _byline_head(lines: list[str], at: int, byline: re.Match[str]) -> _Head:
-    minutes = int(byline["minutes"]) if byline["minutes"] else None
-    anchor = at
-    # Tolerate the read time on its own line right under the byline.
-    below = lines[at + 1] if at + 1 < len(lines) else ""
-    if minutes is None and len(below) <= 50 and (own := _READ_TIME_LINE.fullmatch(below)):
-        minutes, anchor = int(own["minutes"]), at + 1
-    return _Head(LAYOUT_BYLINE, anchor, _title_before(lines, at), minutes, byline)
+    if tb.fold(lines[at]) != tb.fold(lines[below]):
+        return False
+    return not th.is_name_line(lines[at]) and not lines[at][0].islower()
 
 
 def _previous_nonblank(lines: list[str], index: int) -> int | None:
@@ -173,32 +204,12 @@ def _previous_nonblank(lines: list[str], index: int) -> int | None:
 
 def _title_before(lines: list[str], anchor: int) -> int | None:
     at = _previous_nonblank(lines, anchor)
-    if at is None or tb.is_chrome(lines[at]) or len(lines[at]) > MAX_TITLE_LEN:
+    # The 2022 layout prints its date line between the title and the read time.
+    if at is not None and len(lines[at]) <= MAX_ANCHOR_LEN and th.DATE_LINE.fullmatch(lines[at]):
+        at = _previous_nonblank(lines, at)
+    if at is None or tb.is_chrome(lines[at]) or len(lines[at]) > MAX_TITLE_LEN or th.is_date_line(lines[at]):
         return None
     return at
-
-
-def _match_byline(line: str) -> re.Match[str] | None:
-    match = _BYLINE.fullmatch(line)
-    if match is None or len(match["names"]) > 150:
-        return None
-    names = _split_names(match["names"])
-    return match if names and all(_looks_like_name(name) for name in names) else None
-
-
-def _split_names(names: str) -> list[str]:
-    return [name.strip() for name in _NAME_SEPARATORS.split(names) if name.strip()]
-
-
-def _looks_like_name(name: str) -> bool:
-    # Keeps sentences that happen to start with "By" ("By Monday the troops had left.") out.
-    words = name.split()
-    if len(words) > 8 or tb.ends_sentence(name.removesuffix(" Jr.").removesuffix(" Sr.")):
-        return False
-    return all(
-        word.casefold() in tb.NAME_PARTICLES or (word[0].isalpha() and not word[0].islower())
-        for word in words
-    )
 
 
 def _read_head(article: ParsedArticle, lines: list[str], head: _Head) -> None:
@@ -214,10 +225,12 @@ def _read_head(article: ParsedArticle, lines: list[str], head: _Head) -> None:
         article.warnings.append("no read time")
     if head.byline is not None:
         article.authors = [
-            ParsedAuthor(name=name, is_organization=tb.is_organization_name(name))
-            for name in _split_names(head.byline["names"])
+            ParsedAuthor(name=name, is_organization=th.is_organization_name(name))
+            for name in th.split_names(head.byline["names"])
         ]
-        article.published = _date_from_match(head.byline, article.warnings)
+    dated = head.byline if head.byline is not None and head.byline["month"] else head.dated
+    if dated is not None:
+        article.published = th.date_from_match(dated, article.warnings)
     else:
         article.published = _date_in_head(lines, head, article.warnings)
     if article.published is None:
@@ -225,46 +238,22 @@ def _read_head(article: ParsedArticle, lines: list[str], head: _Head) -> None:
 
 
 def _section_before(lines: list[str], title_at: int) -> str:
-    """The line right above the title, unless it is a banner or too long to be a section name."""
+    """The section named right above the title (the first tag of a tag line), or "" for chrome,
+    dates and anything too long or sentence-like to be a section name."""
     at = _previous_nonblank(lines, title_at)
-    if at is None or len(lines[at]) > MAX_SECTION_LEN:
-        return ""
-    line = lines[at]
-    return "" if tb.is_chrome(line) and not tb.is_end_marker(line) else line
+    # The editor's bar ("Edit post") is injected between the section line and the title.
+    while at is not None and tc.is_editor_bar(lines[at]):
+        at = _previous_nonblank(lines, at)
+    return "" if at is None else th.section_from_line(lines[at])
 
 
 def _date_in_head(lines: list[str], head: _Head, warnings: list[str]) -> date | datetime | None:
     """A standalone date line between the title and the hero image, if the page prints one."""
     start = head.title_at if head.title_at is not None else head.anchor
     for i in range(start, min(head.anchor + 2, len(lines))):
-        if len(lines[i]) <= MAX_ANCHOR_LEN and (match := _DATE_LINE.fullmatch(lines[i])):
-            return _date_from_match(match, warnings)
+        if len(lines[i]) <= MAX_ANCHOR_LEN and (match := th.DATE_LINE.fullmatch(lines[i])):
+            return th.date_from_match(match, warnings)
     return None
-
-
-def _date_from_match(match: re.Match[str], warnings: list[str]) -> date | datetime | None:
-    """A naive datetime (as printed) when the time is given, else a date; None when absent or invalid."""
-    if not match["month"]:
-        return None
-    try:
-        day = date(int(match["year"]), _MONTHS[match["month"][:3].casefold()], int(match["day"]))
-        if not match["hour"]:
-            return day
-        hour, minute = int(match["hour"]), int(match["minute"])
-        if match["ampm"]:
-            if not 1 <= hour <= 12:
-                raise ValueError("hour out of range for a 12-hour clock")
-            hour = hour % 12 + (12 if match["ampm"] in "Pp" else 0)
-        return datetime(day.year, day.month, day.day, hour, minute)
-    except ValueError:
-        warnings.append(f"unreadable date: {_date_text(match)!r}")
-        return None
-
-
-def _date_text(match: re.Match[str]) -> str:
-    """The date as printed, for the warning (a byline match also holds names and read time)."""
-    end = max(match.end(group) for group in ("year", "minute", "ampm") if match[group])
-    return match.string[match.start("month") : end]
 
 
 # --- the hero image ---------------------------------------------------------------------------------
@@ -275,108 +264,60 @@ def _read_hero(article: ParsedArticle, lines: list[str], head: _Head) -> int:
 
     The hero is the alt text (normally the title again) and, on the next line, the caption. It is
     only taken when it follows the head without a blank line or repeats the title, so a page
-    without a hero image keeps its first paragraph.
+    without a hero image keeps its first paragraph. The 2022 layout glues the alt text to the
+    caption ("TITLECaption (credit)"); the opinion layout puts the author's card above it.
     """
-    start = head.anchor + 1
+    start = _read_head_card(article, lines, head.anchor + 1)
     first = tb.next_nonblank(lines, start)
-    repeats_title = (
-        first is not None and bool(article.title) and tb.fold(lines[first]) == tb.fold(article.title)
-    )
+    title = article.title
+    line = lines[first] if first is not None else ""
+    repeats_title = bool(title) and tb.fold(line) == tb.fold(title)
+    if first is not None and title and len(line) > len(title) + 1 and line.startswith(title):
+        caption, credit = tb.split_caption(line[len(title) :].strip())
+        return _set_hero(article, ParsedImage(alt=title, caption=caption, credit=credit), first + 1)
     if first is None or (first != start and not repeats_title):
         article.warnings.append("no hero image")
         return start
-    end, run = first, []
-    while end < len(lines) and lines[end] and not (tb.is_avatar(lines[end]) or tb.is_end_marker(lines[end])):
-        if not tb.is_chrome(lines[end]):
-            run.append(lines[end])
-        end += 1
-    image = _hero_from_run(run, repeats_title)
+    kept = [i for i in range(first, _run_end(lines, first)) if not tb.is_chrome(lines[i])]
+    image, used = _hero_from_run([lines[i] for i in kept], repeats_title)
     if image is None:
         article.warnings.append("no hero image")
         return start
-    article.hero_image = image
-    if image.caption and not image.credit:
-        article.warnings.append("hero caption has no photo credit")
-    article.paragraphs.extend(run[2:])  # lines glued under the caption belong to the story
+    return _set_hero(article, image, kept[used - 1] + 1)
+
+
+def _run_end(lines: list[str], start: int) -> int:
+    end = start
+    while end < len(lines) and lines[end] and not (tb.is_avatar(lines[end]) or tb.is_end_marker(lines[end])):
+        end += 1
     return end
 
 
-def _hero_from_run(run: list[str], repeats_title: bool) -> ParsedImage | None:
+def _set_hero(article: ParsedArticle, image: ParsedImage, body_start: int) -> int:
+    article.hero_image = image
+    if image.caption and not image.credit:
+        article.warnings.append("hero caption has no photo credit")
+    return body_start
+
+
+def _hero_from_run(run: list[str], repeats_title: bool) -> tuple[ParsedImage | None, int]:
+    """(image, how many of the run's lines it used): alt text and caption, or a credited caption."""
     if not run:
-        return None
-    if len(run) == 1:
+        return None, 0
+    if len(run) == 1 or not (repeats_title or tb.split_caption(run[1])[1]):
         caption, credit = tb.split_caption(run[0])
         if repeats_title:
-            return ParsedImage(alt=run[0])
-        return ParsedImage(caption=caption, credit=credit) if credit else None
+            return ParsedImage(alt=run[0]), 1
+        # A credited caption right under a byline (no alt text); lines glued under it are story text.
+        return (ParsedImage(caption=caption, credit=credit), 1) if credit else (None, 0)
     caption, credit = tb.split_caption(run[1])
-    if not repeats_title and not credit:
-        return None  # two glued lines that neither repeat the title nor carry a credit: story text
-    return ParsedImage(alt=run[0], caption=caption, credit=credit)
+    return ParsedImage(alt=run[0], caption=caption, credit=credit), 2
 
 
-# --- body, teasers, author boxes ---------------------------------------------------------------------
-
-
-def _read_main(article: ParsedArticle, lines: list[str], body_start: int) -> None:
-    avatar_at = next((i for i in range(body_start, len(lines)) if tb.is_avatar(lines[i])), None)
-    main_end = len(lines) if avatar_at is None else avatar_at
-    body_end = next((i for i in range(body_start, main_end) if tb.is_end_marker(lines[i])), main_end)
-    _read_body(article, tb.runs(lines, body_start, body_end), closed=body_end < len(lines))
-    _read_aside(article, tb.runs(lines, body_end, main_end))
-    saw_read_more = False
-    if avatar_at is None:
-        if article.layout != LAYOUT_BYLINE:
-            article.warnings.append("no author block found")
-    else:
-        boxes, saw_read_more, box_warnings = tb.read_author_blocks(lines, avatar_at)
-        article.warnings.extend(box_warnings)
-        article.authors = _merge_authors(article.authors, boxes)
-    if not article.authors and article.layout == LAYOUT_BYLINE:
-        article.warnings.append("no author found")
-    if not article.paragraphs:
-        article.warnings.append("no body paragraphs found")
-    closed = saw_read_more or any(tb.is_end_marker(line) for line in lines[body_start:])
-    _mark_truncation(article, lines[body_start:], closed)
-
-
-def _read_body(article: ParsedArticle, body_runs: list[list[str]], *, closed: bool) -> None:
-    for index, run in enumerate(body_runs):
-        closing = closed and index == len(body_runs) - 1
-        teasers = tb.teasers_from_run(run, video=False, closing=closing)
-        if teasers is None:
-            article.paragraphs.extend(line for line in run if not tb.is_chrome(line))
-        else:
-            article.teasers.extend(teasers)
-
-
-def _read_aside(article: ParsedArticle, aside_runs: list[list[str]]) -> None:
-    """Blocks between the story's end marker and the author box: only teasers are kept from them."""
-    video = False
-    for run in aside_runs:
-        markers = [line for line in run if tb.is_end_marker(line)]
-        if markers:
-            video = any(tb.is_video_heading(line) for line in markers)
-        content = [line for line in run if not tb.is_end_marker(line)]
-        article.teasers.extend(tb.teasers_from_run(content, video=video, closing=True) or [])
-
-
-def _merge_authors(byline: list[ParsedAuthor], boxes: list[ParsedAuthor]) -> list[ParsedAuthor]:
-    """Byline order first, each enriched by its author box; authors only boxed are appended."""
-    by_name = {tb.fold(box.name): box for box in boxes}
-    merged = [
-        replace(by_name.pop(tb.fold(a.name)), name=a.name) if tb.fold(a.name) in by_name else a
-        for a in byline
-    ]
-    return merged + list(by_name.values())
-
-
-def _mark_truncation(article: ParsedArticle, tail: list[str], closed: bool) -> None:
-    """A page is cut off when nothing closes it ("Read more", the site's trailing blocks) and its last
-    text does not end a sentence, or when nothing at all follows the head."""
-    if closed:
-        return
-    last = next((line for line in reversed(tail) if line and not tb.is_chrome(line)), "")
-    if not last or not tb.ends_sentence(last):
-        article.truncated = True
-        article.warnings.append("page appears cut off: it ends mid-text with no closing block")
+def _read_head_card(article: ParsedArticle, lines: list[str], at: int) -> int:
+    """The opinion layout's author card right under the head (name twice, then the role)."""
+    if at + 1 >= len(lines) or tb.fold(lines[at + 1]) != tb.fold(lines[at]) or not th.is_name_line(lines[at]):
+        return at
+    author, end = tb.read_author_card(lines, at, lines[at], max_texts=1)
+    article.authors = tbody.merge_authors(article.authors, [author])
+    return end

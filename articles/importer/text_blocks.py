@@ -8,123 +8,34 @@ starts at such an anchor. Pure functions: no Django, no I/O.
 
 from __future__ import annotations
 
-import functools
 import re
 
+from articles.importer import text_head as th
 from articles.importer.parsed import ParsedAuthor, ParsedTeaser
 
-# Characters that break downstream storage: PostgreSQL rejects NUL in text, XML 1.0 (RSS/Atom feeds)
-# forbids the other C0 controls, and lone surrogates cannot be encoded as UTF-8.
-_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-# Chrome is short: a longer line is always treated as text, which also keeps the folding below cheap.
-_MAX_CHROME_LEN = 200
-
-_QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
-                             "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"'})  # fmt: skip
-
-AVATAR_ALTS = frozenset({"avatar", "author avatar", "author image", "author photo"})
-ARTICLE_IMAGE_ALTS = frozenset({"article image", "article thumbnail"})
-VIDEO_HEADINGS = frozenset({"video", "videos", "watch"})
-# Where the article proper ends: the site's own blocks that follow it.
-END_MARKERS = VIDEO_HEADINGS | frozenset({
-    "news feed", "show more", "load more", "most popular", "most read", "latest news",
-    "related articles", "related news", "related", "more news", "more stories", "recommended", "trending",
-    "editors' picks", "editor's picks", "you may also like",
-})  # fmt: skip
-# Lines that are never part of the story wherever they appear (banners, buttons, widget labels).
-CHROME_LINES = frozenset({
-    "read more", "share", "share this article", "copy link", "advertisement", "listen to this article",
-    "listen", "support independent journalism", "support us", "become a member", "subscribe",
-    "subscribe now", "sign up", "sign in", "log in", "donate", "join us", "menu", "search", "close",
-    "skip to content", "skip to main content", "follow us", "bookmark", "print", "comments",
-})  # fmt: skip
-_AI_AUDIO_NOTICE = re.compile(
-    r"(?:audio|voice(?:over)?|narration|listen)\b.{0,80}\b(?:ai\b|artificial intelligence)"
-    r"|\bai[- ](?:generated|assisted|voiced) (?:audio|voice|narration)"
+# Line classification lives in text_chrome; re-exported so callers keep one module to ask.
+from articles.importer.text_chrome import (  # noqa: F401
+    MAX_CHROME_LEN,
+    clean_page_text,
+    ends_sentence,
+    fold,
+    is_article_image,
+    is_avatar,
+    is_chrome,
+    is_end_marker,
+    is_list_marker,
+    is_pitch,
+    is_read_more,
+    is_time_line,
+    is_video_heading,
 )
-_MAX_NOTICE_LEN = 100
+from articles.importer.text_head import is_organization_name  # noqa: F401
+
 _VIDEO_TITLE = re.compile(r"\bvideos?\b|^watch\b", re.IGNORECASE)
-# Words that may stay lower-case in a byline name ("The Kyiv Independent news desk", "Ursula von der Leyen").
-NAME_PARTICLES = frozenset({
-    "and", "of", "the", "news", "desk", "staff", "team", "editorial", "newsroom", "bureau", "de", "da",
-    "del", "della", "di", "do", "dos", "du", "van", "von", "der", "den", "la", "le", "al", "el", "bin",
-    "ibn", "y", "e", "investigations",
-})  # fmt: skip
-# An author is an organisation when the name says so; see `is_organization_name`.
-_ORGANIZATION_WORDS = re.compile(
-    r"\b(?:desk|staff|editorial|editors|newsroom|bureau|team)\b|^the\s", re.IGNORECASE
-)
-_TERMINAL_PUNCTUATION = tuple(".!?…\"”’'»)]")
 # A caption's last group is the credit unless it only says where someone stands in the photo.
 _POSITION_MARKERS = frozenset({"l", "r", "c", "left", "right", "center", "centre", "top", "bottom",
                                "front", "back", "l-r", "from left", "from l to r"})  # fmt: skip
-
-
 _PAREN_DEPTH = {")": 1, "(": -1}  # scanning right to left
-
-
-def clean_page_text(text: str) -> str:
-    """Line ends normalised to LF and unsafe characters removed; everything else kept as written."""
-    text = text.removeprefix("\ufeff")
-    text = _UNSAFE_CHARS.sub("", text)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def fold(line: str) -> str:
-    """A comparison key: curly and straight quotes alike, whitespace collapsed, case ignored."""
-    return " ".join(line.translate(_QUOTE_FOLD).split()).casefold()
-
-
-def _short_key(line: str) -> str:
-    return _cached_fold(line) if len(line) <= _MAX_CHROME_LEN else ""
-
-
-# Every line is classified several times and chrome lines repeat across pages; only short lines are
-# cached, so the cache stays small whatever the input.
-_cached_fold = functools.lru_cache(maxsize=4096)(fold)
-
-
-def is_avatar(line: str) -> bool:
-    return _short_key(line) in AVATAR_ALTS
-
-
-def is_article_image(line: str) -> bool:
-    return _short_key(line) in ARTICLE_IMAGE_ALTS
-
-
-def is_video_heading(line: str) -> bool:
-    return _short_key(line) in VIDEO_HEADINGS
-
-
-def is_end_marker(line: str) -> bool:
-    return _short_key(line) in END_MARKERS
-
-
-def is_read_more(line: str) -> bool:
-    return _short_key(line) == "read more"
-
-
-def is_chrome(line: str) -> bool:
-    """Any line that is site furniture rather than story text (anchors, markers, banners, notices)."""
-    key = _short_key(line)
-    if not key:
-        return False
-    if key in CHROME_LINES or key in END_MARKERS or key in AVATAR_ALTS or key in ARTICLE_IMAGE_ALTS:
-        return True
-    # Notices are one short sentence; a longer line that mentions audio and AI is story text.
-    return len(key) <= _MAX_NOTICE_LEN and _AI_AUDIO_NOTICE.search(key) is not None
-
-
-def ends_sentence(line: str) -> bool:
-    return line.rstrip().endswith(_TERMINAL_PUNCTUATION)
-
-
-def is_organization_name(name: str) -> bool:
-    """The documented rule: a byline is an organisation when its name contains desk / staff /
-    editorial / editors / newsroom / bureau / team, or starts with "The". A missing role line is
-    NOT used: the same author must get the same flag whether or not a page prints their box."""
-    return _ORGANIZATION_WORDS.search(name) is not None
 
 
 def next_nonblank(lines: list[str], start: int, stop: int | None = None) -> int | None:
@@ -137,17 +48,49 @@ def next_nonblank(lines: list[str], start: int, stop: int | None = None) -> int 
 
 def runs(lines: list[str], start: int, stop: int) -> list[list[str]]:
     """Groups of consecutive non-blank lines: the page's paragraphs and teaser blocks."""
-    groups: list[list[str]] = []
+    return [run for _, run in runs_at(lines, start, stop)]
+
+
+def runs_at(lines: list[str], start: int, stop: int) -> list[tuple[int, list[str]]]:
+    """The same groups, each with the index of its first line."""
+    groups: list[tuple[int, list[str]]] = []
     current: list[str] = []
-    for line in lines[start:stop]:
-        if line:
-            current.append(line)
+    for i in range(max(start, 0), min(stop, len(lines))):
+        if lines[i]:
+            current.append(lines[i])
         elif current:
-            groups.append(current)
+            groups.append((i - len(current), current))
             current = []
     if current:
-        groups.append(current)
+        groups.append((min(stop, len(lines)) - len(current), current))
     return groups
+
+
+def story_lines(run: list[str]) -> list[str]:
+    """The lines of a block that are story text: chrome dropped, and with each banner pitch the short
+    non-sentence lines glued right above it ("Independent journalism" / "for an independent Ukraine"),
+    which are the banner's heading rather than subheads of the story."""
+    keep = [not is_chrome(line) for line in run]
+    if all(keep):
+        return list(run)  # no chrome, hence no pitch either: the common case, kept cheap
+    walked = -1  # each line is walked over once at most: no quadratic rescans under pitch after pitch
+    for i, line in enumerate(run):
+        if keep[i] or not is_pitch(line):  # a pitch is chrome: only dropped lines need the check
+            continue
+        j = i - 1
+        while j > walked and (not keep[j] or (len(run[j]) <= 80 and not ends_sentence(run[j]))):
+            keep[j] = False
+            j -= 1
+        walked = i
+    return [line for line, kept in zip(run, keep, strict=True) if kept]
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption: sentence text closed by a parenthesised credit ("… 2023. (Photo: X / AFP)")."""
+    if len(line) > 1000 or not line.endswith(")"):
+        return False
+    caption, credit = split_caption(line)
+    return bool(credit) and ends_sentence(caption)
 
 
 def split_caption(caption: str) -> tuple[str, str]:
@@ -223,7 +166,7 @@ def read_author_block(lines: list[str], avatar: int) -> tuple[ParsedAuthor | Non
     "Read more". It stops early at the next box, an end marker, or the end of a cut-off page.
     """
     name_at = next_nonblank(lines, avatar + 1)
-    if name_at is None or is_chrome(lines[name_at]) or len(lines[name_at]) > _MAX_CHROME_LEN:
+    if name_at is None or is_chrome(lines[name_at]) or len(lines[name_at]) > MAX_CHROME_LEN:
         return None, avatar + 1, False
     texts: list[str] = []
     i = name_at + 1
@@ -250,3 +193,89 @@ def read_author_blocks(lines: list[str], first_avatar: int) -> tuple[list[Parsed
             warnings.append("author block without a name")
         at = next_nonblank(lines, after)
     return authors, closed, warnings
+
+
+def list_teasers(run: list[str]) -> list[ParsedTeaser]:
+    """Items of an "Editors' Picks" / "Most popular" list: a headline, alone or over its summary.
+
+    A time-stamped block is a news-feed sidebar item, not a teaser; a sentence is not a headline."""
+    if any(is_article_image(line) for line in run):
+        return teasers_from_run(run, video=False, closing=True) or []
+    content = [line for line in run if not is_chrome(line)]
+    if not content or any(is_time_line(line) for line in run) or not th.looks_like_headline(content[0]):
+        return []
+    if all(th.looks_like_headline(line) for line in content[1:]):
+        # Items printed without blank lines between them: one headline per line, no summaries.
+        return [teaser_from_lines([line], image_alt="", video=False) for line in content]
+    return [teaser_from_lines(content, image_alt="", video=False)]
+
+
+# --- author cards and footers (pages without "Avatar" boxes) -------------------------------------------
+
+
+def _is_bio(line: str) -> bool:
+    return ends_sentence(line) and len(line.split()) >= 6
+
+
+def author_card_name(lines: list[str], at: int, known: dict[str, str]) -> str:
+    """The author's name when the line at `at` opens an author card, else "".
+
+    A card is a name printed twice (heading and photo alt), a desk's name over its bio, a name over a
+    bio that starts with it, or a line that is (or ends with, glued to the site's name) the name of an
+    author the byline already gave (`known`: folded name → name as printed)."""
+    line = lines[at]
+    if not line or len(line) > 120 or ends_sentence(line) or is_chrome(line):
+        return ""
+    key = fold(line)
+    for folded, name in known.items():
+        if key == folded:
+            return line
+        # Glued: "The Kyiv IndependentThe Kyiv Independent news desk" (no space before the name), so
+        # an in-body "by NAME" line is not a card.
+        if key.endswith(folded) and line.endswith(name) and not line[: -len(name)].endswith((" ", "\t")):
+            return name
+    following = lines[at + 1] if at + 1 < len(lines) else ""
+    if not th.is_name_line(line):
+        return ""
+    if fold(following) == key or following.startswith(line + " "):
+        return line
+    return line if th.is_organization_name(line) and _is_bio(following) else ""
+
+
+def _card_stop(line: str) -> bool:
+    return (
+        not line
+        or is_caption(line)
+        or _block_stop(line)
+        or is_chrome(line)
+        or bool(th.authors_footer_names(line))
+    )
+
+
+def read_author_card(
+    lines: list[str], at: int, name: str, *, max_texts: int = 20
+) -> tuple[ParsedAuthor, int]:
+    """The card opened at `at` (see `author_card_name`): (author, index after the card).
+
+    The card is the name (maybe twice), then its role and bio lines; a bio set off by a blank line is
+    taken only when it starts with the name. Captions, chrome and "Authors:" lines end it."""
+    j = at + 1
+    if j < len(lines) and fold(lines[j]) == fold(lines[at]):
+        j += 1
+    texts: list[str] = []
+    while j < len(lines) and len(texts) < max_texts and not _card_stop(lines[j]):
+        texts.append(lines[j])
+        j += 1
+    after = next_nonblank(lines, j)
+    if max_texts > 1 and after is not None and lines[after].startswith(name + " "):
+        texts.append(lines[after])
+        j = after + 1
+    return _author_from_texts(name, texts), j
+
+
+def footer_authors(line: str) -> list[ParsedAuthor]:
+    """The authors an "Author: NAME" / "Authors: A, B" footer line names (2022 layout)."""
+    return [
+        ParsedAuthor(name=name, is_organization=th.is_organization_name(name))
+        for name in th.authors_footer_names(line)
+    ]

@@ -45,7 +45,9 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Microsoft Office document"),
 )
 _RIFF = {b"WEBP": "WebP image", b"WAVE": "WAV audio", b"AVI ": "AVI video"}
-_TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1b")
+# Every byte but the control characters text never holds: deleting these from a sample leaves the
+# suspicious ones, counted in C (a Python loop over 8 KB cost ~0.5 ms a page, half an import's time).
+_NOT_SUSPICIOUS = bytes(range(32, 256)) + b"\t\n\r\f\v\x1b"
 
 
 class NotAPage(ValueError):
@@ -88,8 +90,7 @@ def _looks_like_text(sample: bytes) -> bool:
         return True
     if b"\x00" in sample:
         return False
-    controls = sum(1 for byte in sample if byte < 32 and byte not in _TEXT_CONTROLS)
-    return controls <= len(sample) // 100
+    return len(sample.translate(None, _NOT_SUSPICIOUS)) <= len(sample) // 100
 
 
 def _gunzip(data: bytes) -> bytes:

@@ -61,6 +61,7 @@ def empty_data_dir():
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_embedded_server_starts_in_an_empty_folder_creates_the_database_and_stops(empty_data_dir):
     data_dir = empty_data_dir
     config = embedded_database_config(data_dir, name="bootstrap_check")
@@ -85,6 +86,7 @@ def test_database_url_is_parsed_with_persistent_healthy_connections():
     assert config["CONN_MAX_AGE"] > 0 and config["CONN_HEALTH_CHECKS"] is True
 
 
+@pytest.mark.slow
 def test_database_url_path_migrates_a_real_server_end_to_end():
     """The whole app on the machine's PostgreSQL server via DATABASE_URL: migrate, then query."""
     system_postgres_or_skip()
@@ -120,6 +122,7 @@ def test_database_url_path_migrates_a_real_server_end_to_end():
         admin.close()
 
 
+@pytest.mark.slow
 def test_make_stop_db_stops_the_server_of_embedded_db_dir(empty_data_dir):
     """`EMBEDDED_DB_DIR=var/other make stop-db` stops that server, not var/postgres's."""
     embedded_database_config(empty_data_dir, name="stop_check")

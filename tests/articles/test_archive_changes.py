@@ -31,7 +31,7 @@ from articles.caching import BUMP_INTERVAL_SECONDS, LISTENER_NAME, ArchiveChange
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.servers import eventually, free_port, responds, server_database_env
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 
 

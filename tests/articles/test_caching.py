@@ -104,6 +104,7 @@ def test_with_the_listener_on_a_save_leaves_invalidation_to_postgresqls_notice(
     assert archive_version() == version
 
 
+@pytest.mark.slow
 def test_a_scheduled_story_is_on_the_cached_pages_at_its_time(client, page_cache):
     ArticleFactory(title="Already out")
     going_live = timezone.now() + timedelta(seconds=2)  # time enough to cache the page before

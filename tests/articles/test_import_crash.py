@@ -25,7 +25,7 @@ from articles.models import Article, SourceDocument
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = 300  # two batches of the loader's 200: the kill lands while the second one is being written
 APP_NAME = "crash-test-import"
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,9 @@ FILLER = " ".join(f"word{n}" for n in range(300))  # a vector too big to be stor
 PHRASE = '"harvest never"'
 SLOW = f"{PHRASE} or xylophone"
 
+# Each test fills a table with thousands of stories of common words (about 4 s).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def common_words(db):

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.browser.conftest import MOBILE
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-editor-passphrase"
 HOSTILE = (

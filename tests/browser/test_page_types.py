@@ -9,7 +9,7 @@ import pytest
 from tests.articles.reader_data import build_reader_site
 from tests.browser.conftest import DESKTOP, MOBILE
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 SCROLL_WIDTHS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
 # The WCAG 2.x A and AA rules (axe's "best-practice" extras are moderate at most, and double the time).

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.articles.reader_data import SEED_CREDIT, SEED_TITLE, build_reader_site
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

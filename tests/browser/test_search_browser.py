@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from articles.search.suggest import refresh_vocabulary
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

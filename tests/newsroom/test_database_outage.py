@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from articles import views
 from newsroom import middleware
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 class Gate:

@@ -27,6 +27,7 @@ def test_healthz_is_unhealthy_when_the_database_is_unreachable(client, monkeypat
     assert response.json()["database"] == "unreachable: OperationalError"
 
 
+@pytest.mark.slow
 def test_a_database_outage_gives_a_503_page_not_a_traceback(client, monkeypatch):
     from articles import views
 

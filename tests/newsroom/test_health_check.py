@@ -11,7 +11,7 @@ from django.db import close_old_connections, connection, connections
 
 from newsroom.postgresql import base
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 class CountingCursor(psycopg2.extensions.cursor):

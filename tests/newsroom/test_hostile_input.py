@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.newsroom.test_http_fuzz import load_fuzzer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 EDGE_DATES = [
     "0001-01-01",

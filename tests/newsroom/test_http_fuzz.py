@@ -15,7 +15,7 @@ from django.test import Client
 
 from tests.factories import ArticleFactory, AuthorFactory, ImageFactory, RelatedLinkFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "http_fuzz.py"
 REQUESTS = 300
 

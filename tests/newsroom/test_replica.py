@@ -21,6 +21,8 @@ BIN = POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION]
 USER = "pgserver" if os.geteuid() == 0 else None  # the embedded server's system user under root
 REPLICA_PORT = 5499
 
+pytestmark = pytest.mark.slow  # starts a primary and a streaming replica
+
 
 def url(host: str, port: int | str, name: str) -> str:
     return f"postgres://postgres@{quote(str(host), safe='')}:{port}/{name}"

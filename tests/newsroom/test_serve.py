@@ -13,7 +13,7 @@ import pytest
 
 from tests.servers import eventually, free_port, responds, server_database_env
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 
 

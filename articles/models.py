@@ -16,7 +16,9 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
+from articles import rules
 from articles.richtext import BODY_EDITOR, body_text, clean_body, reading_minutes
+from articles.rules import is_public, listing_order, public_q
 from authors.models import Author
 from newsroom.links import section_url, story_url
 from newsroom.renditions import RENDITION_WIDTHS, belong_to, make_renditions
@@ -31,14 +33,10 @@ EDITABLE_FROM_SOURCE = (
     "title", "summary", "body", "reading_minutes", "published_at", "section", "hero_image",
     "canonical_url", "authors", "teasers",
 )  # fmt: skip
-# The listing order: newest first, undated last (the order of article_listing_idx).
-LISTING_ORDER = (F("published_at").desc(nulls_last=True), F("id").desc())
-# An author's stories in listing order (newest first, undated last), by the byline's copies of
+# The listing order (`articles.rules`), and an author's stories in it by the byline's copies of
 # the story's date: the order of `author_listing_idx`.
-AUTHOR_LISTING_ORDER = (
-    F("author_links__article_published_at").desc(nulls_last=True),
-    F("author_links__article_id").desc(),
-)
+LISTING_ORDER = listing_order()
+AUTHOR_LISTING_ORDER = listing_order("author_links__article_published_at", "author_links__article_id")
 
 
 class SectionQuerySet(models.QuerySet):
@@ -133,18 +131,10 @@ class SourceDocument(models.Model):
         return self.origin or self.sha256[:12]
 
 
-def public_q(status: str = "status", published_at: str = "published_at") -> Q:
-    """The one gate for what readers see: published status, and not scheduled for later. Every
-    public view, feed, sitemap and search goes through it, as `Article.objects.published()` or,
-    for an author's stories, on the copies of those two columns that `ArticleAuthor` keeps."""
-    return Q(**{status: Article.Status.PUBLISHED}) & (
-        Q(**{f"{published_at}__isnull": True}) | Q(**{f"{published_at}__lte": timezone.now()})
-    )
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
-        """The public stories (`public_q`)."""
+        """The public stories: the gate of `articles.rules`, through which every public view, feed,
+        sitemap and search goes (an author's stories on the copies that `ArticleAuthor` keeps)."""
         return self.filter(public_q())
 
     def next_go_live(self) -> datetime | None:
@@ -235,7 +225,7 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        PUBLISHED = rules.PUBLISHED, "Published"
 
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
@@ -388,9 +378,7 @@ class Article(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED and (
-            self.published_at is None or self.published_at <= timezone.now()
-        )
+        return is_public(self.status, self.published_at)
 
     def compute_reading_minutes(self) -> int:
         return reading_minutes(self.body)

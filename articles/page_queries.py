@@ -8,11 +8,11 @@ statement each, `PREPARE`d on a connection the first time it is used (and planne
 Rows come back as plain objects (`Row`) whose names are the models' field names, so templates and
 `articles.seo` read them as they read model instances.
 
-The `published()` gate (`articles.models.public_q`) is written here again, as SQL (`PUBLIC`);
-tests/articles/test_page_queries.py checks the two agree, story by story, on every case the gate
-knows (draft, scheduled, undated, published). Set `DATABASE_PREPARED_STATEMENTS=0` behind a
-transaction-pooling PgBouncer, which cannot keep a prepared statement from one transaction to the
-next: the statements then run unprepared.
+The public gate and the listing order come from `articles.rules` in their SQL form;
+tests/articles/test_page_queries.py checks these pages agree with the querysets, story by story, on
+every case the gate knows (draft, scheduled, undated, published). Set
+`DATABASE_PREPARED_STATEMENTS=0` behind a transaction-pooling PgBouncer, which cannot keep a
+prepared statement from one transaction to the next: the statements then run unprepared.
 """
 
 from __future__ import annotations
@@ -28,21 +28,19 @@ from django.db import connections, router
 from django.utils import timezone
 
 from articles.models import Article
+from articles.rules import listing_order_sql, public_sql
 
 
 class Row(SimpleNamespace):
     """A row as an object: `row.title`, `row.section.name`."""
 
 
-# The public gate on a story (`a`) or on a byline's copies of its status and date (`l`); `now` is the
-# parameter holding the request's time, as `public_q()` takes `timezone.now()`.
-PUBLIC = "({t}.{status} = 'published' AND ({t}.{date} IS NULL OR {t}.{date} <= {now}))"
-
-
 def _public(alias: str, *, byline: bool = False, now: str = "$3") -> str:
+    """The public gate on a story (`a`) or on a byline's copies of its status and date (`l`); `now`
+    is the parameter holding the request's time."""
     if byline:
-        return PUBLIC.format(t=alias, status="article_status", date="article_published_at", now=now)
-    return PUBLIC.format(t=alias, status="status", date="published_at", now=now)
+        return public_sql(f"{alias}.article_status", f"{alias}.article_published_at", now)
+    return public_sql(f"{alias}.status", f"{alias}.published_at", now)
 
 
 # The story at $1; a staff preview ($2) also finds drafts and scheduled stories. Beside it: its
@@ -53,8 +51,8 @@ def _public(alias: str, *, byline: bool = False, now: str = "$3") -> str:
 # order's cases could not bound it, and walked the section from its newest story (31 ms for a
 # 2016 story among 70,000 at 1M stories); the undated stories, last in the order, are read only
 # when no dated story is left.
-OLDER_FIRST = "o.published_at DESC NULLS LAST, o.id DESC"
-NEWER_FIRST = "o.published_at ASC NULLS FIRST, o.id ASC"
+OLDER_FIRST = listing_order_sql("o.published_at", "o.id")
+NEWER_FIRST = listing_order_sql("o.published_at", "o.id", reverse=True)
 
 
 def _neighbour(condition: str, order: str) -> str:
@@ -94,7 +92,7 @@ SELECT a.id, a.title, a.slug, a.summary, a.body, a.reading_minutes, a.published_
             FROM (SELECT ma.slug, ma.title FROM articles_articleauthor ml
                 JOIN articles_article ma ON ma.id = ml.article_id
                 WHERE ml.author_id = au.id AND ml.article_id <> a.id AND {_public("ml", byline=True)}
-                ORDER BY ml.article_published_at DESC NULLS LAST, ml.article_id DESC LIMIT 3) m)
+                ORDER BY {listing_order_sql("ml.article_published_at", "ml.article_id")} LIMIT 3) m)
         ) ORDER BY l.position, l.id), '[]')
         FROM articles_articleauthor l JOIN authors_author au ON au.id = l.author_id
         WHERE l.article_id = a.id) AS authors,
@@ -120,7 +118,8 @@ WHERE a.slug = $1 AND ($2 OR {_public("a")})
 # A page of a listing ($offset, $limit) in listing order (newest first, undated last, then by id)
 # and the listing's size counted up to $cap (`BoundedPaginator`), each from its listing index.
 
-LISTING_ORDER = "a.published_at DESC NULLS LAST, a.id DESC"
+LISTING_ORDER = listing_order_sql("a.published_at", "a.id")
+BYLINE_ORDER = listing_order_sql("l.article_published_at", "l.article_id")
 TEASER_COLUMNS = "a.id, a.title, a.slug, a.summary, a.byline, a.reading_minutes, a.published_at, a.section_id"
 
 
@@ -159,7 +158,7 @@ SELECT
         FROM (SELECT r.section_id, json_agg(json_build_object('slug', r.slug, 'title', r.title,
                 'published_at', r.published_at) ORDER BY r.rank) AS stories
             FROM (SELECT c.*, row_number() OVER (PARTITION BY c.section_id
-                    ORDER BY c.published_at DESC NULLS LAST, c.id DESC) AS rank
+                    ORDER BY {listing_order_sql("c.published_at", "c.id")}) AS rank
                 FROM (SELECT a.id, a.section_id, a.slug, a.title, a.published_at FROM articles_article a
                     WHERE {_public("a", now="$3")} AND a.section_id IS NOT NULL
                     ORDER BY {LISTING_ORDER} LIMIT $7) c) r
@@ -186,10 +185,10 @@ SELECT au.id, au.name, au.slug, au.role, au.bio, au.avatar, au.avatar_renditions
     (SELECT count(*) FROM (SELECT 1 FROM articles_articleauthor l
         WHERE l.author_id = au.id AND {_public("l", byline=True, now="$4")} LIMIT $5) c) AS count,
     (SELECT coalesce(json_agg({_teaser()}
-            ORDER BY l.article_published_at DESC NULLS LAST, l.article_id DESC), '[]')
+            ORDER BY {BYLINE_ORDER}), '[]')
         FROM (SELECT l.article_id, l.article_published_at FROM articles_articleauthor l
             WHERE l.author_id = au.id AND {_public("l", byline=True, now="$4")}
-            ORDER BY l.article_published_at DESC NULLS LAST, l.article_id DESC OFFSET $2 LIMIT $3) l
+            ORDER BY {BYLINE_ORDER} OFFSET $2 LIMIT $3) l
         JOIN articles_article a ON a.id = l.article_id
         LEFT JOIN articles_section s ON s.id = a.section_id) AS stories
 FROM authors_author au WHERE au.slug = $1

@@ -34,6 +34,7 @@ from django.utils.text import slugify
 
 from articles.caching import archive_cached
 from articles.models import Article, ArticleAuthor, Section, filter_lexeme
+from articles.rules import listing_order_sql
 from articles.search import limits
 from articles.search.limits import FILTER_CACHE_SECONDS
 from articles.search.query import ParsedQuery
@@ -71,9 +72,9 @@ RECENCY_SQL = (
 # index: on a rare word that walk would test the body vector of nearly every story (the
 # rare-term trap); a bitmap scan of the matches and a sort is then far cheaper.
 ORDERS = {
-    ("newest", True): "published_at DESC NULLS LAST, id DESC",
+    ("newest", True): listing_order_sql(),
     ("oldest", True): "published_at ASC NULLS LAST, id ASC",
-    ("newest", False): "published_at + interval '0' DESC NULLS LAST, id DESC",
+    ("newest", False): listing_order_sql("published_at + interval '0'"),
     ("oldest", False): "published_at + interval '0' ASC NULLS LAST, id ASC",
 }
 # A match test outside the GIN index reads a TOASTed 5 KB vector per row, a cost the planner does

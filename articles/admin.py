@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from js_asset import Media
 
-from articles.caching import bump_archive_version
+from articles.archive_state import bump_archive_version
 from articles.models import (
     EDITABLE_FROM_SOURCE,
     SEARCH_COLUMNS,

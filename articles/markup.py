@@ -20,7 +20,7 @@ from django.utils.dates import MONTHS, MONTHS_AP
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.caching import archive_cached
+from articles.archive_state import archive_cached
 from articles.models import Article, Section
 from newsroom.links import slug_urls
 from newsroom.request_scope import current_language, current_timezone

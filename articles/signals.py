@@ -1,5 +1,5 @@
 """Any saved or deleted piece of the archive makes cached pages stale when it commits
-(articles/caching.py): in this process through these signals, in the others through PostgreSQL's
+(articles/archive_state.py): in this process through these signals, in the others through PostgreSQL's
 notification, which each process's listener starts to hear with its first request.
 
 And text arriving with a browser's `\r\n` line ends (every admin textarea sends them) is stored
@@ -9,7 +9,8 @@ from django.core.signals import request_finished, request_started
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from articles.caching import bump_archive_version, listen_for_archive_changes
+from articles.archive_listener import listen_for_archive_changes
+from articles.archive_state import bump_archive_version
 from articles.richtext import normalize_line_ends
 from newsroom.request_scope import begin_request, end_request
 

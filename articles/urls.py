@@ -1,10 +1,13 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from articles import feeds, views
-from articles.caching import cache_public_page
+from articles.health import healthz
+from articles.page_cache import cache_public_page
 from articles.search import feed as search_feed
 from articles.search import views as search_views
 from articles.search.views import SEARCH_PARAMETERS
+from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS, sitemap_section
 
 
 class SlugTextConverter:
@@ -53,6 +56,10 @@ feed_page = cache_public_page(params=())  # feeds and pages that read no paramet
 front_page = cache_public_page(max_age=30, s_maxage=60)
 story_page = cache_public_page(story_kwarg="slug", params=())  # stale when its story changes only
 search_page = cache_public_page(params=SEARCH_PARAMETERS)
+# Crawlers come often and sitemaps are big; a sitemap's page is `?p=N`. The stories' sitemap keeps
+# its pages itself, compressed and by what they list (`sitemap_section`), not in the page cache.
+sitemap_page = cache_public_page(max_age=300, s_maxage=900, params=("p",))
+sitemap_section_page = cache_public_page(max_age=300, s_maxage=900, params=("p",), store=False)
 
 urlpatterns = [
     path("", front_page(views.HomeView.as_view()), name="home"),
@@ -74,4 +81,23 @@ urlpatterns = [
     path(
         "archive/<yyyy:year>/<dd:month>/<dd:day>/", page(views.DayArchiveView.as_view()), name="archive_day"
     ),
+    path(
+        "sitemap.xml",
+        sitemap_page(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap_index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_section_page(sitemap_section),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path(
+        "news-sitemap.xml",
+        sitemap_page(sitemap_views.sitemap),
+        {"sitemaps": NEWS_SITEMAPS, "template_name": "articles/sitemap_news.xml"},
+        name="sitemap_news",
+    ),
+    path("healthz", healthz, name="healthz"),  # for load balancers: never cached
 ]

@@ -32,7 +32,8 @@ from django.views.generic import ListView, TemplateView
 from django.views.generic import dates as date_views
 
 from articles import page_queries
-from articles.caching import archive_cache_key, archive_version, mark_not_found, mark_public
+from articles.archive_state import archive_cache_key, archive_version
+from articles.http_cache import mark_not_found, mark_public
 from articles.markup import busiest_sections, section_blocks
 from articles.models import Article, Section
 from articles.page_queries import Row

@@ -534,7 +534,7 @@ def main() -> int:
 
     from articles.models import Article
 
-    # Real search work, not page-cache hits (articles/caching.py serves search pages too).
+    # Real search work, not page-cache hits (articles/page_cache.py serves search pages too).
     settings.PAGE_CACHE_SECONDS = 0
     started, load_before = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()
     runner = Runner()

@@ -84,14 +84,14 @@ MIDDLEWARE = [
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
-# The reader pages' templates (templates/) are Jinja2's, for speed (newsroom/jinja2.py); the
+# The reader pages' templates (templates/) are Jinja2's, for speed (articles/templating.py); the
 # admin's are Django's own.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "newsroom.jinja2.environment"},
+        "OPTIONS": {"environment": "articles.templating.environment"},
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -150,10 +150,10 @@ BENCHMARK_HELLO = env_bool("BENCHMARK_HELLO")  # mounts /bench/hello for bench/p
 # or dummy:// (no caching). https://docs.djangoproject.com/en/5.2/topics/cache/
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
 # How long a rendered public page stays in that cache (0: no page cache). Any change to the
-# archive makes cached pages stale at once (articles/caching.py).
+# archive makes cached pages stale at once (articles/archive_state.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Each app process hears PostgreSQL's notice of every committed change and makes its cached pages
-# stale (articles.caching.ArchiveChangeListener); it needs a session connection. Off (behind
+# stale (articles.archive_listener.ArchiveChangeListener); it needs a session connection. Off (behind
 # PgBouncer's transaction pooling), the app's signals make every page stale at each save instead.
 ARCHIVE_CHANGE_LISTENER = env_bool("ARCHIVE_CHANGE_LISTENER", True)
 # The busiest pages' statements are prepared once per connection (articles/page_queries.py); off

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from articles.caching import archive_state
+from articles.archive_state import archive_state
 from tests.factories import ArticleFactory, AuthorFactory
 
 
@@ -16,7 +16,7 @@ def _empty_cache():
 @pytest.fixture
 def archive_state_read(db):
     """Pages read the archive's version and its next go-live time once per version, one query
-    after each change (articles/caching.py), not each: a test pinning a page's queries counts
+    after each change (articles/archive_state.py), not each: a test pinning a page's queries counts
     them for a page after that."""
     archive_state()
 

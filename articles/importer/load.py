@@ -27,7 +27,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.caching import bump_archive_version
+from articles.archive_state import bump_archive_version
 from articles.importer.copy_rows import copy_into, reserve_ids
 from articles.importer.identity import (
     base_slug,

@@ -5,7 +5,7 @@ from django.db import migrations
 # expired. PostgreSQL now says when the archive changed: any statement that writes a table pages
 # are made of sends a notification on the `archive_changed` channel, delivered when (and only if)
 # its transaction commits, whoever wrote it (the admin, the importer's COPY, a restore, psql). Each
-# app process listens (`articles.caching.ArchiveChangeListener`) and makes its cached pages stale.
+# app process listens (`articles.archive_listener.ArchiveChangeListener`) and makes its cached pages stale.
 #
 # Statement-level, with an empty payload: a transaction's notifications on one channel with one
 # payload are folded into one, so an import of thousands of rows sends a single message.

@@ -5,7 +5,7 @@ from django.db import migrations
 # the page cache's throughput from 3,539 to 1,431 requests/s, one every 2 s to 449. A change to
 # stories themselves (a correction, a new headline) now names them: the notice carries their
 # slugs, old and new, and each process makes only those stories' pages stale, with every list
-# (`articles.caching`). Anything else (bylines, teasers, pictures, sections, authors), a change
+# (`articles.archive_listener`). Anything else (bylines, teasers, pictures, sections, authors), a change
 # to more than 100 stories, or a TRUNCATE, still sends the empty notice: every page is stale.
 #
 # A trigger with transition tables serves one event, hence three; the TRUNCATE one stays 0010's.

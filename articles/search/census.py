@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from articles.caching import archive_cached
+from articles.archive_state import archive_cached
 from articles.search import limits
 from articles.search.limits import FACET_LISTED
 from articles.search.sql import CENSUS_SETTINGS, ORDERS, TSQUERY, Search, Statement, run_scope

@@ -32,7 +32,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.caching import archive_cached
+from articles.archive_state import archive_cached
 from articles.models import Article, ArticleAuthor, Section, filter_lexeme
 from articles.rules import listing_order_sql
 from articles.search import limits

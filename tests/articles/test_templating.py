@@ -1,4 +1,4 @@
-"""The reader pages' Jinja2 environment (newsroom/jinja2.py) behaves as Django's templates did:
+"""The reader pages' Jinja2 environment (articles/templating.py) behaves as Django's templates did:
 the same date and truncation output, escaping on, missing values silent."""
 
 from datetime import UTC, date, datetime
@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.markup import truncatewords
-from newsroom.jinja2 import format_date, truncatechars, url
+from articles.templating import format_date, truncatechars, url
 
 WHEN = datetime(2024, 12, 31, 23, 30, tzinfo=UTC)
 

@@ -14,7 +14,6 @@ from js_asset import Media
 from articles.archive_state import bump_archive_version
 from articles.models import (
     EDITABLE_FROM_SOURCE,
-    SEARCH_COLUMNS,
     Article,
     ArticleAuthor,
     Image,
@@ -22,6 +21,7 @@ from articles.models import (
     Section,
     SourceDocument,
 )
+from articles.querysets import SEARCH_COLUMNS
 from authors.models import Author
 
 

@@ -1,0 +1,27 @@
+"""Reader-facing pages: small generic views behind one mixin
+(`base`), the article page as a function (`story`), the lists (`lists`) and the date archive
+(`archive`).
+
+The busiest pages (article, home, section, author) read their data in one prepared statement each
+(articles/page_queries.py); the others query `Article.objects` (articles/models.py). `published()`
+is the one gate for what readers see, and the statements repeat it in SQL (tested to agree); the
+only exception is the editors' preview of a draft or scheduled story (`may_preview`), which is
+marked `noindex` and never cached. Every page runs a fixed, small number of queries.
+"""
+
+from articles.views.archive import (
+    ArchiveIndexView,
+    DayArchiveView,
+    MonthArchiveView,
+    UndatedArchiveView,
+    YearArchiveView,
+)
+from articles.views.base import not_found
+from articles.views.lists import AuthorDetailView, HomeView, SectionDetailView, SectionIndexView, opensearch
+from articles.views.story import article_detail, may_preview
+
+__all__ = [
+    "ArchiveIndexView", "AuthorDetailView", "DayArchiveView", "HomeView", "MonthArchiveView",
+    "SectionDetailView", "SectionIndexView", "UndatedArchiveView", "YearArchiveView",
+    "article_detail", "may_preview", "not_found", "opensearch",
+]  # fmt: skip

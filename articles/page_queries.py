@@ -5,8 +5,8 @@ building them in Python cost more than running them, and PostgreSQL planned each
 (bench/RESULTS.md, "the other stack"). Here the article, home, section and author pages are one
 statement each, `PREPARE`d on a connection the first time it is used (and planned once:
 `plan_cache_mode` in newsroom/embedded_db.py), so a request costs one round trip and no planning.
-Rows come back as plain objects (`Row`) whose names are the models' field names, so templates and
-`articles.seo` read them as they read model instances.
+Rows come back as the typed classes of `articles.rows`, whose names are the models' field names,
+so templates and `articles.seo` read them as they read model instances.
 
 The public gate and the listing order come from `articles.rules` in their SQL form;
 tests/articles/test_page_queries.py checks these pages agree with the querysets, story by story, on
@@ -18,8 +18,6 @@ prepared statement from one transaction to the next: the statements then run unp
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
 import psycopg2.extensions
@@ -28,11 +26,8 @@ from django.db import connections, router
 from django.utils import timezone
 
 from articles.models import Article
+from articles.rows import AuthorListing, HomeListing, SectionListing, StoryPage
 from articles.rules import listing_order_sql, public_sql
-
-
-class Row(SimpleNamespace):
-    """A row as an object: `row.title`, `row.section.name`."""
 
 
 def _public(alias: str, *, byline: bool = False, now: str = "$3") -> str:
@@ -207,12 +202,12 @@ STATEMENTS = {
 }
 
 
-def _first_row(name: str, params: list[Any]) -> Row | None:
-    """The first row of statement `name`, on the database that reads stories, as a Row."""
+def _first_row(name: str, params: list[Any]) -> dict[str, Any] | None:
+    """The first row of statement `name`, on the database that reads stories, by column name."""
     connection = connections[router.db_for_read(Article)]
     types, sql = STATEMENTS[name]
     with connection.cursor() as cursor:
-        psycopg2.extensions.register_type(JSON_AS_ROWS, cursor.cursor)
+        psycopg2.extensions.register_type(JSON, cursor.cursor)
         if settings.DATABASE_PREPARED_STATEMENTS:
             prepared = _prepared_on(connection)
             if name not in prepared:
@@ -226,7 +221,7 @@ def _first_row(name: str, params: list[Any]) -> Row | None:
         row = cursor.fetchone()
         if row is None:
             return None
-        return Row(**dict(zip([column.name for column in cursor.description], row, strict=True)))
+        return dict(zip([column.name for column in cursor.description], row, strict=True))
 
 
 def _prepared_on(connection: Any) -> set[str]:
@@ -239,30 +234,18 @@ def _prepared_on(connection: Any) -> set[str]:
     return state[1]
 
 
-# Dates inside JSON arrive as ISO 8601 text.
-DATE_KEYS = ("published_at", "updated_at", "revised_at")
-
-
-def _as_row(fields: dict[str, Any]) -> Row:
-    for key in DATE_KEYS:
-        if fields.get(key):
-            fields[key] = datetime.fromisoformat(fields[key])
-    return Row(**fields)
-
-
-# The statements' json columns decoded straight into Rows, each object as the parser meets it (for
-# these cursors only: Django's own JSON handling is untouched). 114 is json's fixed type id.
-JSON_AS_ROWS = psycopg2.extensions.new_type(
-    (114,),
-    "NEWSROOM_JSON_ROWS",
-    lambda value, _cursor: None if value is None else json.loads(value, object_hook=_as_row),
+# The statements' json columns decoded (for these cursors only: Django's own JSON handling is
+# untouched). 114 is json's fixed type id.
+JSON = psycopg2.extensions.new_type(
+    (114,), "NEWSROOM_JSON", lambda value, _cursor: None if value is None else json.loads(value)
 )
 
 
-def story_page(slug: str, *, preview: bool = False) -> Row | None:
+def story_page(slug: str, *, preview: bool = False) -> StoryPage | None:
     """The article page's story and everything around it, or None when there is no such story
     (or, unless `preview`, it is not public)."""
-    return _first_row("newsroom_story_page", [slug, preview, timezone.now()])
+    row = _first_row("newsroom_story_page", [slug, preview, timezone.now()])
+    return None if row is None else StoryPage.of(row)
 
 
 def home_page(
@@ -273,7 +256,7 @@ def home_page(
     blocks: bool | None = None,
     per_section: int = 3,
     recent: int = 400,
-) -> Row:
+) -> HomeListing:
     """`stories[offset:offset + limit]` of the public listing and its `count` (up to `count_cap`);
     on the front page (offset 0) also `lead_authors`, the first story's byline, and, unless
     `blocks` is False, `section_blocks`: each section with its newest `per_section` stories among
@@ -281,14 +264,16 @@ def home_page(
     front = offset == 0
     blocks = front if blocks is None else blocks
     params = [offset, limit, timezone.now(), count_cap, front, per_section, recent, blocks]
-    return _first_row("newsroom_home_page", params)
+    return HomeListing.of(_first_row("newsroom_home_page", params))
 
 
-def section_page(slug: str, offset: int, limit: int, *, count_cap: int) -> Row | None:
+def section_page(slug: str, offset: int, limit: int, *, count_cap: int) -> SectionListing | None:
     """The section at `slug` with a page of its public stories and their `count`, or None."""
-    return _first_row("newsroom_section_page", [slug, offset, limit, timezone.now(), count_cap])
+    row = _first_row("newsroom_section_page", [slug, offset, limit, timezone.now(), count_cap])
+    return None if row is None else SectionListing.of(row)
 
 
-def author_page(slug: str, offset: int, limit: int, *, count_cap: int) -> Row | None:
+def author_page(slug: str, offset: int, limit: int, *, count_cap: int) -> AuthorListing | None:
     """The author at `slug` with a page of their public stories and their `count`, or None."""
-    return _first_row("newsroom_author_page", [slug, offset, limit, timezone.now(), count_cap])
+    row = _first_row("newsroom_author_page", [slug, offset, limit, timezone.now(), count_cap])
+    return None if row is None else AuthorListing.of(row)

@@ -16,8 +16,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, Image
-from authors.models import Author
+from articles.rows import AuthorListing, Contributor, Picture, StoryPage
 from newsroom.links import absolute_urls, author_url, media_url, story_url, url
 
 SCHEMA = "https://schema.org"
@@ -36,19 +35,21 @@ def json_ld(data: dict[str, Any]) -> SafeString:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
-def image_url(image: Image | None) -> str:
+def image_url(image: Picture | None) -> str:
     """The picture's address: our uploaded file, else where the original page had it, else ""."""
     if image is None:
         return ""
     return media_url(image.file) or image.source_url
 
 
-def image_absolute_url(request: HttpRequest, image: Image | None) -> str:
+def image_absolute_url(request: HttpRequest, image: Picture | None) -> str:
     url = image_url(image)
     return absolute_urls(request)(url) if url else ""
 
 
-def author_node(author: Author, absolute: Callable[[str], str], *, with_image: bool = False) -> dict:
+def author_node(
+    author: Contributor | AuthorListing, absolute: Callable[[str], str], *, with_image: bool = False
+) -> dict:
     """schema.org Person, or Organization for a desk byline."""
     node: dict[str, Any] = {
         "@type": "Organization" if author.is_organization else "Person",
@@ -68,7 +69,7 @@ def publisher_node(absolute: Callable[[str], str]) -> dict:
     return {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute(url("home"))}
 
 
-def image_node(image: Image, absolute: Callable[[str], str]) -> dict:
+def image_node(image: Picture, absolute: Callable[[str], str]) -> dict:
     node: dict[str, Any] = {"@type": "ImageObject"}
     if url := image_url(image):
         node["url"] = absolute(url)
@@ -82,7 +83,7 @@ def image_node(image: Image, absolute: Callable[[str], str]) -> dict:
 
 
 def article_json_ld(
-    request: HttpRequest, article: Article, authors: Iterable[Author], page: str
+    request: HttpRequest, article: StoryPage, authors: Iterable[Contributor], page: str
 ) -> SafeString:
     """NewsArticle at `page` (its canonical URL): dates only when known (never invented), the
     byline, the hero image."""
@@ -108,7 +109,7 @@ def article_json_ld(
     return json_ld(data)
 
 
-def author_json_ld(request: HttpRequest, author: Author) -> SafeString:
+def author_json_ld(request: HttpRequest, author: AuthorListing) -> SafeString:
     absolute = absolute_urls(request)
     return json_ld({"@context": SCHEMA, **author_node(author, absolute, with_image=True)})
 

@@ -42,7 +42,7 @@ SECTIONS = [
 ]  # fmt: skip
 COLUMNS = (
     "id, title, slug, section_id, summary, body, reading_minutes, published_at, status, "
-    "byline, canonical_url, search_filters, created_at, updated_at"
+    "byline, canonical_url, search_filters, created_at, updated_at, edited_fields"
 )
 GOLD_QUERIES = 20
 
@@ -161,7 +161,7 @@ def _copy_block(args: tuple) -> int:
         article_id = first_id + offset
         topics, date = gold.get(article_id, (None, None))
         row, bylines = maker.row(article_id, topics, date)
-        articles.write("\t".join(_copy_value(v) for v in (*row, now, now)) + "\n")
+        articles.write("\t".join(_copy_value(v) for v in (*row, now, now, "{}")) + "\n")
         for link in bylines:
             links.write("\t".join(_copy_value(v) for v in link) + "\n")
     articles.seek(0)

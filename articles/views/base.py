@@ -15,8 +15,8 @@ from django.views.generic import TemplateView
 
 from articles.http_cache import mark_not_found
 from articles.models import Article
-from articles.page_queries import Row
 from articles.pagination import BoundedPaginator
+from articles.rows import Listing
 from newsroom.links import url
 
 PAGE_SIZE = 20
@@ -93,7 +93,7 @@ class StoryListView(ReaderPageMixin, TemplateView):
     `?page=` is read as Django's ListView reads it: a number, or "last"; anything else, or a page
     past the end, is a 404."""
 
-    def fetch(self, offset: int, limit: int) -> Row | None:
+    def fetch(self, offset: int, limit: int) -> Listing | None:
         """The listing's page at `offset` (`stories`) and its `count`; None when its owner (a
         section, an author) does not exist."""
         raise NotImplementedError
@@ -104,7 +104,7 @@ class StoryListView(ReaderPageMixin, TemplateView):
             page_obj=page, paginator=page.paginator, is_paginated=page.has_other_pages(), **kwargs
         )
 
-    def _fetch_page(self) -> tuple[Row, Page]:
+    def _fetch_page(self) -> tuple[Listing, Page]:
         requested = self.request.GET.get("page") or "1"
         if requested == "last":
             first = self._fetch(1)
@@ -121,13 +121,13 @@ class StoryListView(ReaderPageMixin, TemplateView):
         listing = self._fetch(number)
         return listing, self._page(listing, number)
 
-    def _fetch(self, number: int) -> Row:
+    def _fetch(self, number: int) -> Listing:
         listing = self.fetch((number - 1) * PAGE_SIZE, PAGE_SIZE)
         if listing is None:
             raise Http404("Not found")
         return listing
 
-    def _page(self, listing: Row, number: int) -> Page:
+    def _page(self, listing: Listing, number: int) -> Page:
         paginator = BoundedPaginator.fetched(listing.count, PAGE_SIZE)
         try:
             number = paginator.validate_number(number)

@@ -16,7 +16,7 @@ from articles import page_queries
 from articles.archive_state import archive_cache_key
 from articles.markup import busiest_sections, section_blocks
 from articles.models import Section
-from articles.page_queries import Row
+from articles.rows import AuthorListing, HomeListing, SectionListing
 from articles.views.base import COUNT_CAP, ReaderPageMixin, StoryListView, describe, feed_link
 from authors.models import initials
 from newsroom.links import author_url, section_url, url
@@ -31,7 +31,7 @@ class HomeView(StoryListView):
 
     template_name = "articles/home.html"
 
-    def fetch(self, offset: int, limit: int) -> Row:
+    def fetch(self, offset: int, limit: int) -> HomeListing:
         """The page's stories; on the front page also its "By section" blocks, as markup kept in
         the cache until the archive changes (the cache framework's fragment: the blocks' query and
         42 headlines were a fifth of an uncached front page)."""
@@ -67,7 +67,7 @@ class HomeView(StoryListView):
 class AuthorDetailView(StoryListView):
     template_name = "articles/author_detail.html"
 
-    def fetch(self, offset: int, limit: int) -> Row | None:
+    def fetch(self, offset: int, limit: int) -> AuthorListing | None:
         return page_queries.author_page(self.kwargs["slug"], offset, limit, count_cap=COUNT_CAP)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -93,7 +93,7 @@ class AuthorDetailView(StoryListView):
 class SectionDetailView(StoryListView):
     template_name = "articles/section_detail.html"
 
-    def fetch(self, offset: int, limit: int) -> Row | None:
+    def fetch(self, offset: int, limit: int) -> SectionListing | None:
         return page_queries.section_page(self.kwargs["slug"], offset, limit, count_cap=COUNT_CAP)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from articles import page_queries
 from articles.archive_state import archive_version
 from articles.http_cache import mark_public
 from articles.models import Article
-from articles.page_queries import Row
 from articles.richtext import first_paragraph, reading_minutes
+from articles.rows import StoryPage
 from articles.views.base import describe, feed_link, page_meta
 from authors.models import initials
 from newsroom.links import section_url, story_url, url
@@ -33,7 +33,7 @@ def may_preview(user: Any) -> bool:
     return user.is_staff and user.has_perm("articles.change_article")
 
 
-def _story(request: HttpRequest, slug: str) -> Row | None:
+def _story(request: HttpRequest, slug: str) -> StoryPage | None:
     """The story page's row (`page_queries.story_page`): editors also get drafts and scheduled
     stories, as a preview. Fetched once per request, and shared by the ETag, Last-Modified and the
     page."""
@@ -101,7 +101,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _article_meta(request: HttpRequest, story: Row) -> dict[str, Any]:
+def _article_meta(request: HttpRequest, story: StoryPage) -> dict[str, Any]:
     crumbs, feeds = [("Home", url("home"))], []
     if section := story.section:
         crumbs.append((section.name, section_url(section.slug)))
@@ -121,7 +121,7 @@ def _article_meta(request: HttpRequest, story: Row) -> dict[str, Any]:
     )
 
 
-def _cdn_seconds(story: Row) -> int:
+def _cdn_seconds(story: StoryPage) -> int:
     """How long a CDN keeps the page before revalidating it, which bounds how late a correction
     reaches readers behind it: an hour for stories older than a week, which rarely change, five
     minutes for fresh ones."""

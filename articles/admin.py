@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from js_asset import Media
 
-from articles.archive_state import bump_archive_version
+from articles.events import archive_changed_in_bulk
 from articles.models import (
     EDITABLE_FROM_SOURCE,
     Article,
@@ -225,7 +225,7 @@ class ArticleAdmin(admin.ModelAdmin):
             change_message=f"{message}.",
             single_object=False,
         )
-        bump_archive_version()  # update() sends no signals
+        archive_changed_in_bulk.send(sender=__name__)  # update() sends no model signals
         return count
 
 

@@ -8,7 +8,7 @@ storage, as a model's `FieldFile.name`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -90,8 +90,8 @@ class AuthorRef:
 
 
 @dataclass(slots=True)
-class Contributor:
-    """An author on a story's byline, with their three newest other public stories."""
+class AuthorFields:
+    """An author as the reader pages show them (`authors.models.Author`'s fields)."""
 
     id: int
     name: str
@@ -101,6 +101,12 @@ class Contributor:
     avatar: str
     avatar_renditions: dict[str, Any]
     is_organization: bool
+
+
+@dataclass(slots=True)
+class Contributor(AuthorFields):
+    """An author on a story's byline, with their three newest other public stories."""
+
     more: list[StoryLink]
     initials: str = ""
 
@@ -215,18 +221,10 @@ class SectionListing:
 
 
 @dataclass(slots=True)
-class AuthorListing:
-    id: int
-    name: str
-    slug: str
-    role: str
-    bio: str
-    avatar: str
-    avatar_renditions: dict[str, Any]
-    is_organization: bool
+class AuthorListing(AuthorFields):
     count: int
     stories: list[Teaser]
-    initials: str = field(default="")
+    initials: str = ""
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> AuthorListing:

@@ -193,7 +193,7 @@ class Runner:
 
     def page_orm(self, q: str, sort: str) -> None:
         from articles.search.census import census
-        from articles.search.sql import fetch_articles
+        from articles.search.statements import fetch_articles
 
         search = self.search(q, sort)  # compiling the gate and filters is part of the ORM's cost
         if not self.census(q, sort).total:

@@ -11,7 +11,8 @@ from django.db.models.expressions import RawSQL
 from articles.search.census import Facets, census
 from articles.search.limits import RECENCY_DAYS
 from articles.search.ranking import ordered_ids
-from articles.search.sql import NEWEST, PAGE_SETTINGS, RECENCY_SQL, Search, Statement, fetch_rows
+from articles.search.sql import NEWEST, PAGE_SETTINGS, Search, recency_sql
+from articles.search.statements import Statement, fetch_rows
 
 
 def matches(search: Search) -> QuerySet:
@@ -23,7 +24,7 @@ def matches(search: Search) -> QuerySet:
 def rank_all(matches: QuerySet, tsquery: SearchQuery) -> QuerySet:
     """The unbounded reference: full-vector ts_rank over every match (benchmarks and tests only)."""
     recency = RawSQL(
-        RECENCY_SQL.format(published_at='"articles_article"."published_at"'),
+        recency_sql('"articles_article"."published_at"', days="%s"),
         [RECENCY_DAYS],
         output_field=FloatField(),
     )

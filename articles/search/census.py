@@ -14,7 +14,8 @@ from django.utils import timezone
 from articles.archive_state import archive_cached
 from articles.search import limits
 from articles.search.limits import FACET_LISTED
-from articles.search.sql import CENSUS_SETTINGS, ORDERS, TSQUERY, Search, Statement, run_scope
+from articles.search.sql import CENSUS_SETTINGS, ORDERS, TSQUERY, Search
+from articles.search.statements import Statement, merge, run_scope
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Census:
     title_match: str = ""  # the slug of the one public story titled exactly as the query
 
 
-def _sample_sql(search: Search) -> tuple[str, tuple, bool]:
+def _sample_sql(search: Search) -> tuple[str, dict[str, object], bool]:
     """The matches, title/summary matches first, each with a `head` flag. Under a LIMIT the
     second branch of the UNION ALL only runs when the first found too few rows, so a very common
     word never reads the big body index. Without `-exclusions` a head match is a full match,
@@ -57,24 +58,21 @@ def _sample_sql(search: Search) -> tuple[str, tuple, bool]:
     )
     if not text:
         return columns.format(head="FALSE") + where, params, False
+    params = merge(params, {"query": text})
     if search.headlines_only:
         head_only = f"{columns.format(head='TRUE')}{where} AND search_vector_head @@ {TSQUERY}"
-        return head_only, (*params, text), False
+        return head_only, params, False
     # One branch when a head match may fail (`-word`), or when a section or author filter keeps
     # few of the headline matches (151 of a 10% word's 3,869 at 1M stories, for one section
     # after 2015): the body index is read anyway.
     if search.excludes or search.parsed.section or search.parsed.author:
         head = f"search_vector_head @@ {TSQUERY}"
-        return (
-            f"{columns.format(head=head)}{where} AND search_vector @@ {TSQUERY}",
-            (text, *params, text),
-            False,
-        )
+        return f"{columns.format(head=head)}{where} AND search_vector @@ {TSQUERY}", params, False
     return (
         f"({columns.format(head='TRUE')}{where} AND search_vector_head @@ {TSQUERY}) UNION ALL "
         f"({columns.format(head='FALSE')}{where} AND search_vector @@ {TSQUERY} "
         f"AND NOT search_vector_head @@ {TSQUERY})",
-        (*params, text, *params, text, text),
+        params,
         True,
     )
 
@@ -85,7 +83,7 @@ def census_statement(search: Search, facets: bool = True, titles: bool = False) 
     round trip."""
     sample, params, split = _sample_sql(search)
     columns = ["(SELECT count(*) FROM found) AS total", f"numnode({TSQUERY}) AS lexemes"]
-    params = (*params, search.parsed.text)
+    params = merge(params, {"query": search.parsed.text})
     if facets:
         # Counts are grouped by id first and names joined after, so that only the few groups
         # shown are looked up (row by row, these lookups were most of the census's time).
@@ -97,7 +95,7 @@ def census_statement(search: Search, facets: bool = True, titles: bool = False) 
             "(SELECT count(DISTINCT section_id) FROM sample) AS section_count",
             "(SELECT count(*) FROM bylines) AS author_count",
             "(SELECT json_agg(x ORDER BY x.year DESC) FROM ("
-            " SELECT extract(year FROM published_at AT TIME ZONE %s)::int AS year, count(*) AS n"
+            " SELECT extract(year FROM published_at AT TIME ZONE %(time_zone)s)::int AS year, count(*) AS n"
             " FROM sample WHERE published_at IS NOT NULL GROUP BY 1) x) AS years",
             # Only authors with at least the FACET_LISTED-th largest count can be listed: join
             # names for those (ties included), not for every author in the sample.
@@ -107,7 +105,7 @@ def census_statement(search: Search, facets: bool = True, titles: bool = False) 
             f" OR (SELECT count(*) FROM bylines) < {FACET_LISTED}"
             f" ORDER BY c.n DESC, au.name LIMIT {FACET_LISTED}) x) AS authors",
         ]
-        params = (*params, timezone.get_current_timezone_name())
+        params = merge(params, {"time_zone": timezone.get_current_timezone_name()})
         # The authors come from the sampled rows' own `search_filters` (their "a<id>" lexemes,
         # `filter_lexeme`), already read: looking up 1,000 stories' bylines cost 2-4 ms.
         tables = (
@@ -136,9 +134,9 @@ def census_statement(search: Search, facets: bool = True, titles: bool = False) 
         where, where_params = search.where
         columns.append(
             f"ARRAY(SELECT slug FROM articles_article WHERE {where} "
-            "AND upper(title::text) = upper(%s) LIMIT 2) AS titles"  # the article_title_upper_idx expression
+            "AND upper(title::text) = upper(%(title)s) LIMIT 2) AS titles"  # article_title_upper_idx's
         )
-        params = (*params, *where_params, title)
+        params = merge(params, where_params, {"title": title})
     sql = (
         f"WITH found AS MATERIALIZED ({sample} LIMIT {limits.COUNT_CAP + 1}), "
         f"sample AS MATERIALIZED (SELECT * FROM found LIMIT {limits.COUNT_CAP}){tables} "

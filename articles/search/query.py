@@ -71,17 +71,24 @@ class ParsedQuery:
         database's parser and the pairs surely agree."""
         text = [token for token in self.tokens if token.kind in TEXT_KINDS]
         return tuple(
-            token.value
-            for at, token in enumerate(text)
-            if token.kind == "phrase"
-            and " " in token.value
-            and all(word.isalpha() for word in token.value.split())
-            and not any(0 <= near < len(text) and text[near].kind == "or" for near in (at - 1, at + 1))
+            token.value for at, token in enumerate(text) if _plain_phrase(token) and not _beside_or(text, at)
         )
 
     def without(self, index: int) -> str:
         """The raw query with token `index` removed (a chip's "remove" link)."""
         return " ".join(token.raw for position, token in enumerate(self.tokens) if position != index)
+
+
+def _plain_phrase(token: Token) -> bool:
+    """A quoted phrase of two or more words of letters only."""
+    return (
+        token.kind == "phrase" and " " in token.value and all(word.isalpha() for word in token.value.split())
+    )
+
+
+def _beside_or(text: list[Token], at: int) -> bool:
+    """Whether the text token at `at` is next to an `or`."""
+    return any(0 <= near < len(text) and text[near].kind == "or" for near in (at - 1, at + 1))
 
 
 def clean_text(raw: str) -> str:

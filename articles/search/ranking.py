@@ -28,13 +28,12 @@ from articles.search.sql import (
     ORDERS,
     PAGE_COLUMNS,
     PAGE_SETTINGS,
-    RECENCY_SQL,
     TSQUERY,
     Search,
-    Statement,
     _any_lexeme,
-    fetch_articles,
+    recency_sql,
 )
+from articles.search.statements import Statement, fetch_articles, merge
 
 
 @dataclass
@@ -51,7 +50,7 @@ class Hit:
 # --- the page: ordered ids, then those rows with snippets ---
 
 
-def _head_candidates(search: Search) -> tuple[str, tuple]:
+def _head_candidates(search: Search) -> tuple[str, dict[str, object]]:
     """Tier 1's candidates: the newest limits.HEAD_CANDIDATES title/summary matches, with their head
     vectors. One UNION ALL branch per window of years, newest first, under one LIMIT: a later
     window is only read when the earlier ones held too few. Each window sorts its matches
@@ -62,32 +61,41 @@ def _head_candidates(search: Search) -> tuple[str, tuple]:
     much as reading all 3,800 matches). The last window, the oldest years and undated stories,
     is a date condition: it is only read for a word with few recent matches."""
     where, params = search.where
-    text = search.parsed.text
     match = f"search_vector_head @@ {TSQUERY}"
-    match_params: tuple = (text,)
     if search.excludes:
         match += f" AND {search.vector} @@ {TSQUERY}"
-        match_params = (text, text)
-    windows: list[tuple[str, tuple]] = []
-    newer = timezone.now().year + 1  # no public story is dated later (the gate: up to now)
-    for year in _head_windows(search):
-        windows.append(("search_filters @@ %s::tsquery", (_any_lexeme("year", range(year, newer)),)))
-        newer = year
-    if not windows:
-        windows.append(("TRUE", ()))
-    else:
-        oldest = datetime(newer, 1, 1, tzinfo=UTC)
-        windows.append(("(published_at < %s OR published_at IS NULL)", (oldest,)))
-    branches, branch_params = [], []
-    for condition, condition_params in windows:
+    params = merge(params, {"query": search.parsed.text})
+    branches = []
+    for condition, condition_params in _window_conditions(_head_windows(search)):
         branches.append(
             f"(SELECT id, published_at, search_vector_head FROM articles_article "
             f"WHERE {where} AND {match} AND {condition} "
             f"ORDER BY {ORDERS['newest', False]} LIMIT {limits.HEAD_CANDIDATES})"
         )
-        branch_params += [*params, *match_params, *condition_params]
+        params = merge(params, condition_params)
     union = " UNION ALL ".join(branches)
-    return f"SELECT * FROM ({union}) windows LIMIT {limits.HEAD_CANDIDATES}", tuple(branch_params)
+    return f"SELECT * FROM ({union}) windows LIMIT {limits.HEAD_CANDIDATES}", params
+
+
+def _window_conditions(years: tuple[int, ...]) -> list[tuple[str, dict[str, object]]]:
+    """Each window's condition for `_head_candidates`, newest first, with its own parameters
+    (`window_0_years`, …): a window from each of `years` to the next newer one, as year lexemes,
+    and the last one, before the oldest of them (or undated), as a date condition. One window,
+    every story, when there are no `years`."""
+    if not years:
+        return [("TRUE", {})]
+    windows = []
+    newer = timezone.now().year + 1  # no public story is dated later (the gate: up to now)
+    for n, year in enumerate(years):
+        name = f"window_{n}_years"
+        windows.append(
+            (f"search_filters @@ %({name})s::tsquery", {name: _any_lexeme("year", range(year, newer))})
+        )
+        newer = year
+    name = f"window_{len(years)}_before"
+    oldest = datetime(newer, 1, 1, tzinfo=UTC)
+    windows.append((f"(published_at < %({name})s OR published_at IS NULL)", {name: oldest}))
+    return windows
 
 
 def _head_windows(search: Search) -> tuple[int, ...]:
@@ -119,7 +127,7 @@ def _estimated_head_matches(search: Search) -> float:
         f"WHERE {where} AND search_vector_head @@ {TSQUERY}"
     )
     with connections[search.db].cursor() as cursor:
-        cursor.execute(sql, (*params, search.parsed.text))
+        cursor.execute(sql, merge(params, {"query": search.parsed.text}))
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return float(plan[0]["Plan"]["Plan Rows"])
@@ -147,7 +155,7 @@ def _date_statistics(db: str) -> list[datetime]:
     return histogram
 
 
-def ordered_ids(search: Search, start: int, stop: int, capped: bool) -> tuple[str, tuple]:
+def ordered_ids(search: Search, start: int, stop: int, capped: bool) -> tuple[str, dict[str, object]]:
     """A SELECT of the ids of results start..stop, in order."""
     where, params = search.where
     text = search.parsed.text
@@ -157,10 +165,10 @@ def ordered_ids(search: Search, start: int, stop: int, capped: bool) -> tuple[st
         order = ORDERS[search.sort, capped or not text]
         return (
             f"SELECT id FROM articles_article WHERE {where}{match} ORDER BY {order} {window}",
-            (*params, *((text,) if text else ())),
+            merge(params, {"query": text}) if text else params,
         )
     heads, head_params = _head_candidates(search)
-    recency = RECENCY_SQL.format(published_at="published_at")
+    recency = recency_sql()
     # Append runs its branches in order and stops when the LIMIT is met: the body-only tier is
     # not even started while the ranked heads fill the page.
     sql = (
@@ -173,14 +181,14 @@ def ordered_ids(search: Search, start: int, stop: int, capped: bool) -> tuple[st
         f"AND id NOT IN (SELECT id FROM heads) ORDER BY {ORDERS['newest', capped]})"
         f") tiers {window}"
     )
-    return sql, (*head_params, text, RECENCY_DAYS, *params, text)
+    return sql, merge(head_params, {"recency_days": RECENCY_DAYS})
 
 
-def _rows_sql(ids_sql: str, search: Search, snippets: bool = True) -> tuple[str, tuple]:
+def _rows_sql(ids_sql: str, search: Search, snippets: bool = True) -> tuple[str, dict[str, object]]:
     """The rows whose ids `ids_sql` (an array) lists, in its order, with a snippet when there are
     words. `ts_headline` is evaluated for these rows only."""
     columns = f"{PAGE_COLUMNS}, s.name AS section_name, s.slug AS section_slug"
-    params: tuple = ()
+    params: dict[str, object] = {}
     if snippets and search.parsed.text:
         # ts_headline over the summary and a window of the body around the first occurrence of
         # the locator (parsing costs ~0.2 ms per 1,000 characters: the whole 4 KB body cost
@@ -191,12 +199,17 @@ def _rows_sql(ids_sql: str, search: Search, snippets: bool = True) -> tuple[str,
         # ts_headline drops whole tags, and a tag the window cut at either end is cut off here.
         columns += (
             ", ts_headline('english'::regconfig, translate(concat_ws(E'\\n\\n', a.summary, "
-            "regexp_replace(substr(a.body, greatest(strpos(lower(a.body), %s) - "
+            "regexp_replace(substr(a.body, greatest(strpos(lower(a.body), %(locator)s) - "
             f"{SNIPPET_BEFORE}, 1), {SNIPPET_LENGTH}), '^[^<]*>|<[^>]*$', '', 'g')),"
-            " %s, ''), "
-            f"{TSQUERY}, %s) AS snippet"
+            " %(markers)s, ''), "
+            f"{TSQUERY}, %(headline_options)s) AS snippet"
         )
-        params = (_locator(search.parsed), START_SEL + STOP_SEL, search.parsed.text, HEADLINE_OPTIONS)
+        params = {
+            "locator": _locator(search.parsed),
+            "markers": START_SEL + STOP_SEL,
+            "query": search.parsed.text,
+            "headline_options": HEADLINE_OPTIONS,
+        }
     sql = (
         f"SELECT {columns} FROM unnest({ids_sql}) WITH ORDINALITY AS p(id, ord) "
         "JOIN articles_article a ON a.id = p.id LEFT JOIN articles_section s ON s.id = a.section_id "
@@ -220,47 +233,48 @@ def page_statement(
     else:
         ids_sql, ids_params = ordered_ids(search, start, stop, capped)
     rows_sql, rows_params = _rows_sql(f"ARRAY({ids_sql})", search, snippets)
-    return Statement(rows_sql, (*rows_params, *ids_params), PAGE_SETTINGS)
+    return Statement(rows_sql, merge(rows_params, ids_params), PAGE_SETTINGS)
 
 
 def hits_statement(ids: Sequence[int], search: Search) -> Statement:
     """Given rows (by id, in that order) with snippets."""
-    rows_sql, rows_params = _rows_sql("%s::bigint[]", search)
-    return Statement(rows_sql, (*rows_params, list(ids)), PAGE_SETTINGS)
+    rows_sql, rows_params = _rows_sql("%(ids)s::bigint[]", search)
+    return Statement(rows_sql, merge(rows_params, {"ids": list(ids)}), PAGE_SETTINGS)
 
 
-def _ordered_ids_from(search: Search, start: int, stop: int, found: Census) -> tuple[str, tuple]:
+def _ordered_ids_from(search: Search, start: int, stop: int, found: Census) -> tuple[str, dict[str, object]]:
     """`ordered_ids` from the census's ids: date sorts are a slice of them (uncapped); relevance
     ranks the newest limits.HEAD_CANDIDATES headline matches (fetched by id), then the rest newest
     first: from the census's ids when it holds every match, else matched again."""
     window = f"OFFSET {int(start)} LIMIT {int(stop - start)}"
     if search.sort != "relevance":
-        return "SELECT unnest(%s::bigint[])", ((found.ordered or [])[start:stop],)
+        return "SELECT unnest(%(page_ids)s::bigint[])", {"page_ids": (found.ordered or [])[start:stop]}
     candidates = (found.heads or [])[: limits.HEAD_CANDIDATES]
     if found.ordered is not None:
         chosen = set(candidates)
         rest = [pk for pk in found.ordered if pk not in chosen]
         if start >= len(candidates):
             offset = start - len(candidates)
-            return "SELECT unnest(%s::bigint[])", (rest[offset : offset + stop - start],)
-        tier2 = "(SELECT id FROM unnest(%s::bigint[]) WITH ORDINALITY AS rest(id, ord) ORDER BY ord)"
-        tier2_params: tuple = (rest[: stop - len(candidates)],)
+            return "SELECT unnest(%(page_ids)s::bigint[])", {"page_ids": rest[offset : offset + stop - start]}
+        tier2 = (
+            "(SELECT id FROM unnest(%(rest_ids)s::bigint[]) WITH ORDINALITY AS rest(id, ord) ORDER BY ord)"
+        )
+        tier2_params = {"rest_ids": rest[: stop - len(candidates)]}
     else:
-        where, params = search.where
+        where, tier2_params = search.where
         tier2 = (
             f"(SELECT id FROM articles_article WHERE {where} AND {search.vector} @@ {TSQUERY} "
-            f"AND id <> ALL(%s::bigint[]) ORDER BY {ORDERS['newest', True]})"
+            f"AND id <> ALL(%(head_ids)s::bigint[]) ORDER BY {ORDERS['newest', True]})"
         )
-        tier2_params = (*params, search.parsed.text, candidates)
-    recency = RECENCY_SQL.format(published_at="published_at")
     sql = (
         "SELECT id FROM ("
-        f"(SELECT id FROM articles_article WHERE id = ANY(%s::bigint[]) "
-        f"ORDER BY ts_rank(search_vector_head, {TSQUERY}) * {recency} DESC, {ORDERS['newest', True]}) "
+        f"(SELECT id FROM articles_article WHERE id = ANY(%(head_ids)s::bigint[]) "
+        f"ORDER BY ts_rank(search_vector_head, {TSQUERY}) * {recency_sql()} DESC, {ORDERS['newest', True]}) "
         f"UNION ALL {tier2}"
         f") tiers {window}"
     )
-    return sql, (candidates, search.parsed.text, RECENCY_DAYS, *tier2_params)
+    head_params = {"head_ids": candidates, "query": search.parsed.text, "recency_days": RECENCY_DAYS}
+    return sql, merge(tier2_params, head_params)
 
 
 def hits_of(search: Search, statement: Statement) -> list[Hit]:

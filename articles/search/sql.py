@@ -1,22 +1,21 @@
-"""A search's SQL: its tunables, its WHERE clause (the public gate and the reader's filters,
-compiled by the ORM once per search), and how a statement runs (one round trip, its planner
-settings, its time budget). The design is in `articles/search/__init__.py`."""
+"""A search's SQL: its tunables and its WHERE clause (the public gate and the reader's filters,
+compiled by the ORM once per search, with named parameters). How a statement is written and run
+is in `articles/search/statements.py`; the design is in `articles/search/__init__.py`."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import TypeVar
 
-from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery
-from django.db import connections, router, transaction
+from django.core.exceptions import FullResultSet
+from django.db import router
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -38,6 +37,7 @@ from articles.rules import listing_order_sql
 from articles.search import limits
 from articles.search.limits import FILTER_CACHE_SECONDS
 from articles.search.query import ParsedQuery
+from articles.search.statements import Statement, fetch_rows, merge, named, named_placeholders
 from authors.models import Author
 
 CONFIG = "english"
@@ -60,14 +60,22 @@ HEADLINES_ONLY = (
 )
 T = TypeVar("T")
 CANCELLED = "57014"  # SQLSTATE query_canceled: a statement ran past SEARCH_TIMEOUT_MS
-TSQUERY = "websearch_to_tsquery('english'::regconfig, %s)"
-# The recency factor in double precision (numeric exp() cost ~3 µs a row, 1.5 ms for 500
-# candidates). %s is RECENCY_DAYS; the exponent is capped so a story thousands of years old
-# cannot underflow exp().
-RECENCY_SQL = (
-    "COALESCE(0.5 + 0.5 * exp(-least(greatest(extract(epoch FROM now() - {published_at})::float8, 0)"
-    " / (86400.0 * %s), 700)), 0.5)"
-)
+# Statements take named parameters (`%(query)s`): a statement's are one dict merged from its parts
+# (`merge`), and a value used twice is written once. A literal % in their SQL is written %%.
+TSQUERY = "websearch_to_tsquery('english'::regconfig, %(query)s)"
+
+
+def recency_sql(published_at: str = "published_at", days: str = "%(recency_days)s") -> str:
+    """The recency factor in double precision (numeric exp() cost ~3 µs a row, 1.5 ms for 500
+    candidates). `days` is the SQL for RECENCY_DAYS: the statements' named parameter, or `%s` in
+    the ORM's RawSQL; the exponent is capped so a story thousands of years old cannot underflow
+    exp()."""
+    return (
+        "COALESCE(0.5 + 0.5 * exp(-least(greatest(extract(epoch FROM now() - "
+        f"{published_at})::float8, 0) / (86400.0 * {days}), 700)), 0.5)"
+    )
+
+
 # Date orders. The "unindexed" ones (`+ interval '0'`) stop the planner from walking the date
 # index: on a rare word that walk would test the body vector of nearly every story (the
 # rare-term trap); a bitmap scan of the matches and a sort is then far cheaper.
@@ -92,23 +100,6 @@ PAGE_SETTINGS = (
 CENSUS_SETTINGS = (*PAGE_SETTINGS, "enable_indexscan = off")
 # Columns the results page shows (the rest of the row stays deferred).
 PAGE_COLUMNS = "a.id, a.title, a.slug, a.summary, a.published_at, a.byline, a.section_id"
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One SELECT with the planner settings it needs. Sent as one string ("SET LOCAL …; SELECT"),
-    which PostgreSQL runs as one implicit transaction: one round trip, and the settings end with
-    the statement."""
-
-    sql: str
-    params: tuple
-    settings: tuple[str, ...] = ()
-
-    @property
-    def text(self) -> str:
-        # Every statement gets the search time budget (`TOO_SLOW`, `run_search`).
-        budget = f"statement_timeout = {int(settings.SEARCH_TIMEOUT_MS)}"
-        return "".join(f"SET LOCAL {setting}; " for setting in (*self.settings, budget)) + self.sql
 
 
 @dataclass
@@ -150,41 +141,85 @@ class Search:
         return queryset.filter(*self.phrase_candidates)
 
     @cached_property
+    def conditions(self) -> list[tuple[str, QuerySet]]:
+        """`base()` part by part, each named for its parameters in `where`: the gate ("public"),
+        the reader's filters (`filter_conditions`) and each phrase's candidates ("phrase_0", …)."""
+        stories = Article.objects.using(self.db)
+        parts = [("public", stories.published())]
+        parts += [
+            (name, stories.filter(condition)) for name, condition in filter_conditions(self.parsed, self.db)
+        ]
+        parts += [(f"phrase_{n}", stories.filter(q)) for n, q in enumerate(self.phrase_candidates) if q]
+        return parts
+
+    @cached_property
     def phrase_candidates(self) -> list[Q]:
         """One condition per quoted phrase every match must hold (a query each, read once)."""
         return [phrase_candidates(phrase, self.db) for phrase in self.parsed.required_phrases]
 
     @cached_property
-    def where(self) -> tuple[str, tuple]:
-        """`base()` as SQL over the unaliased `articles_article` table."""
-        queryset = self.base()
-        compiler = queryset.query.get_compiler(using=self.db)
-        sql, params = compiler.compile(queryset.query.where)
-        return sql, tuple(params)
+    def where(self) -> tuple[str, dict[str, object]]:
+        """`base()` as SQL over the unaliased `articles_article` table, as the ORM compiles it,
+        with its parameters named for their part of `conditions`: `%(public_0)s`, `%(section_0)s`,
+        `%(author)s`, `%(filters)s`, `%(after)s`, `%(phrase_0)s`…"""
+        clauses, params, count = [], {}, 0
+        for name, part in self.conditions:
+            compiler = part.query.get_compiler(using=self.db)
+            sql, values = _compile_conditions(compiler, part.query.where.children)
+            if sql:
+                part_params = named(values, name)
+                clauses.append(named_placeholders(" AND ".join(sql), list(part_params)))
+                params, count = merge(params, part_params), count + len(sql)
+        text = " AND ".join(clauses)
+        return (f"({text})" if count > 1 else text), params
+
+
+def _compile_conditions(compiler, children: Sequence) -> tuple[list[str], list]:
+    """The conditions of an AND as the ORM compiles them (WhereNode.as_sql): one that holds for
+    every story is left out; one that holds for none raises EmptyResultSet."""
+    clauses, params = [], []
+    for child in children:
+        try:
+            sql, child_params = compiler.compile(child)
+        except FullResultSet:
+            continue
+        if sql:
+            clauses.append(sql)
+            params += child_params
+    return clauses, params
 
 
 def filter_articles(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
-    """Apply author/section/date filters; names match case-insensitively, by name or slug.
+    """Apply author/section/date filters (`filter_conditions`)."""
+    for _name, condition in filter_conditions(parsed, queryset.db):
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def filter_conditions(parsed: ParsedQuery, db: str) -> list[tuple[str, Q | Func | Exists]]:
+    """The author/section/date filters as conditions, each with its name in `Search.where`; names
+    match case-insensitively, by name or slug.
 
     With words, the section and author filters are one condition on the story's
     `search_filters` lexemes, which share the words' GIN index: PostgreSQL intersects them inside
     the index scan. Without words they are index conditions the listing indexes serve (a
     section's stories newest first; an author's, by their ids). Never joins, so `Search.where`
     stands on its own."""
+    conditions: list[tuple[str, Q | Func | Exists]] = []
     if parsed.text and (parsed.section or parsed.author):
-        queryset = queryset.filter(Matches(F("search_filters"), Value(_filter_query(parsed, queryset.db))))
+        conditions.append(("filters", Matches(F("search_filters"), Value(_filter_query(parsed, db)))))
     else:
         if parsed.section:
-            sections = _sections_named(parsed.section, queryset.db)
-            queryset = queryset.filter(AnyOf(F("section_id"), ArraySubquery(sections.values("pk"))))
+            sections = _sections_named(parsed.section, db)
+            conditions.append(("section", AnyOf(F("section_id"), ArraySubquery(sections.values("pk")))))
         if parsed.author:
-            queryset = queryset.filter(_by_authors(_authors_named(parsed.author, queryset.db), queryset.db))
+            conditions.append(("author", _by_authors(_authors_named(parsed.author, db), db)))
     if parsed.after:
-        queryset = queryset.filter(published_at__gte=_day_start(parsed.after))
+        conditions.append(("after", Q(published_at__gte=_day_start(parsed.after))))
     if parsed.before and parsed.before < date.max:
         # "before:D" includes D itself, like "after:D"; the last day a date can name bounds nothing.
-        queryset = queryset.filter(published_at__lt=_day_start(parsed.before + timedelta(days=1)))
-    return queryset
+        conditions.append(("before", Q(published_at__lt=_day_start(parsed.before + timedelta(days=1)))))
+    return conditions
 
 
 def phrase_candidates(phrase: str, db: str) -> Q:
@@ -210,11 +245,12 @@ def phrase_candidates(phrase: str, db: str) -> Q:
 def phrase_candidates_statement(phrase: str) -> Statement:
     """How many pairs the phrase has, and the ids of up to PHRASE_CANDIDATES_LIMIT + 1 stories
     holding them all."""
-    pairs = "articles_phrase_pairs(to_tsvector('english'::regconfig, %s))"
+    pairs = "articles_phrase_pairs(to_tsvector('english'::regconfig, %(phrase)s))"
     return Statement(
         f"SELECT cardinality({pairs}), ARRAY(SELECT p.id FROM articles_article p"
-        f" WHERE cardinality({pairs}) > 0 AND articles_phrase_pairs(p.search_vector) @> {pairs} LIMIT %s)",
-        (phrase, phrase, phrase, limits.PHRASE_CANDIDATES_LIMIT + 1),
+        f" WHERE cardinality({pairs}) > 0 AND articles_phrase_pairs(p.search_vector) @> {pairs}"
+        " LIMIT %(limit)s)",
+        {"phrase": phrase, "limit": limits.PHRASE_CANDIDATES_LIMIT + 1},
         PAGE_SETTINGS,
     )
 
@@ -309,29 +345,3 @@ class AnyOf(Func):
 
 def _day_start(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
-
-
-# --- running statements ---
-
-
-@contextmanager
-def run_scope(db: str) -> Iterator[None]:
-    """Outside a transaction a statement's SET LOCALs end with it. Inside one (tests, or a caller's
-    atomic block) they would last to its end: run in a savepoint and roll it back (reads only)."""
-    if not connections[db].in_atomic_block:
-        yield
-        return
-    with transaction.atomic(using=db):
-        yield
-        transaction.set_rollback(True, using=db)
-
-
-def fetch_rows(db: str, statement: Statement) -> list[tuple]:
-    with run_scope(db), connections[db].cursor() as cursor:
-        cursor.execute(statement.text, statement.params)
-        return cursor.fetchall()
-
-
-def fetch_articles(db: str, statement: Statement) -> list[Article]:
-    with run_scope(db):
-        return list(Article.objects.raw(statement.text, statement.params, using=db))

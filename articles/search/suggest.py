@@ -12,16 +12,25 @@ from articles.search.vocabulary import REFRESH_VOCABULARY
 
 def suggest(parsed: ParsedQuery, using: str = "default") -> str:
     """A respelled query from the archive's own words, or "" when every word is known/unfixable."""
-    words = [token for token in parsed.tokens if token.kind == "term" and token.value.isalpha()]
-    wanted = {token.value.lower() for token in words if 3 <= len(token.value) <= 30}
+    wanted = _respellable_words(parsed)
     if not wanted:
         return ""
-    vocabulary = _vocabulary_near(wanted, using)
-    replacements = {word: _closest(word, vocabulary) for word in wanted if word not in vocabulary}
-    replacements = {word: best for word, best in replacements.items() if best}
+    replacements = _replacements(wanted, _vocabulary_near(wanted, using))
     if not replacements:
         return ""
     return " ".join(replacements.get(token.value.lower(), token.raw) for token in parsed.tokens)
+
+
+def _respellable_words(parsed: ParsedQuery) -> set[str]:
+    """The query's plain words (letters only, 3-30 of them), lowercased: the ones respelled."""
+    words = [token.value for token in parsed.tokens if token.kind == "term" and token.value.isalpha()]
+    return {word.lower() for word in words if 3 <= len(word) <= 30}
+
+
+def _replacements(wanted: set[str], vocabulary: dict[str, int]) -> dict[str, str]:
+    """Each wanted word the archive does not know, with its closest known word (if any is close)."""
+    closest = {word: _closest(word, vocabulary) for word in wanted if word not in vocabulary}
+    return {word: best for word, best in closest.items() if best}
 
 
 def _vocabulary_near(words: set[str], using: str) -> dict[str, int]:
@@ -29,9 +38,14 @@ def _vocabulary_near(words: set[str], using: str) -> dict[str, int]:
     lengths = [len(word) for word in words]
     with connections[using].cursor() as cursor:
         cursor.execute(
-            "SELECT word, ndoc FROM articles_search_vocabulary WHERE word = ANY(%s) OR ("
-            "length(word) BETWEEN %s AND %s AND left(word, 1) = ANY(%s))",
-            [list(words), min(lengths) - 2, max(lengths) + 2, sorted({word[0] for word in words})],
+            "SELECT word, ndoc FROM articles_search_vocabulary WHERE word = ANY(%(words)s) OR ("
+            "length(word) BETWEEN %(shortest)s AND %(longest)s AND left(word, 1) = ANY(%(initials)s))",
+            {
+                "words": list(words),
+                "shortest": min(lengths) - 2,
+                "longest": max(lengths) + 2,
+                "initials": sorted({word[0] for word in words}),
+            },
         )
         return dict(cursor.fetchall())
 

@@ -324,7 +324,7 @@ def reference_order(search: Search) -> list[int]:
         .values_list("pk", flat=True)[: limits.HEAD_CANDIDATES]
     )
     recency = RawSQL(
-        sql.RECENCY_SQL.format(published_at='"articles_article"."published_at"'),
+        sql.recency_sql('"articles_article"."published_at"', days="%s"),
         [limits.RECENCY_DAYS],
         output_field=FloatField(),
     )
@@ -387,10 +387,12 @@ def test_head_windows_are_years_of_the_filters_column(headlines, monkeypatch):
     monkeypatch.setattr(ranking, "_head_windows", lambda search: (2016, 2012))
     sql, params = ranking._head_candidates(run("kremlin"))
     now = timezone.now().year
-    assert "search_filters @@ %s::tsquery" in sql
-    assert " | ".join(f"'y{year}'" for year in range(2016, now + 1)) in params
-    assert "'y2012' | 'y2013' | 'y2014' | 'y2015'" in params
-    assert datetime(2012, 1, 1, tzinfo=UTC) in params
+    assert "search_filters @@ %(window_0_years)s::tsquery" in sql
+    assert "search_filters @@ %(window_1_years)s::tsquery" in sql
+    assert "(published_at < %(window_2_before)s OR published_at IS NULL)" in sql
+    assert params["window_0_years"] == " | ".join(f"'y{year}'" for year in range(2016, now + 1))
+    assert params["window_1_years"] == "'y2012' | 'y2013' | 'y2014' | 'y2015'"
+    assert params["window_2_before"] == datetime(2012, 1, 1, tzinfo=UTC)
 
 
 def test_planner_settings_do_not_outlive_the_search(archive):

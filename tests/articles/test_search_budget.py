@@ -17,7 +17,8 @@ from articles.search import limits
 from articles.search.census import census, census_statement
 from articles.search.query import parse_query
 from articles.search.results import run_search, within_budget
-from articles.search.sql import TOO_SLOW, Search, Statement, fetch_rows
+from articles.search.sql import TOO_SLOW, Search
+from articles.search.statements import Statement, fetch_rows, merge
 
 FILLER = " ".join(f"word{n}" for n in range(300))  # a vector too big to be stored inline
 PHRASE = '"harvest never"'
@@ -60,9 +61,20 @@ def common_words(db):
 
 def test_every_search_statement_carries_the_budget(settings):
     settings.SEARCH_TIMEOUT_MS = 1234
-    assert Statement("SELECT 1", ()).text == "SET LOCAL statement_timeout = 1234; SELECT 1"
-    statement = Statement("SELECT 1", (), ("jit = off",))
+    assert Statement("SELECT 1", {}).text == "SET LOCAL statement_timeout = 1234; SELECT 1"
+    statement = Statement("SELECT 1", {}, ("jit = off",))
     assert statement.text == "SET LOCAL jit = off; SET LOCAL statement_timeout = 1234; SELECT 1"
+
+
+def test_statements_merge_named_parameters_and_still_hash():
+    """A statement's parameters are one dict merged from its parts: a name they share is one value
+    (two would be a bug). Statements stay hashable, the dict left out of the hash."""
+    assert merge({"query": "a", "title": "A"}, {"query": "a"}) == {"query": "a", "title": "A"}
+    with pytest.raises(ValueError, match="query"):
+        merge({"query": "a"}, {"query": "b"})
+    same = Statement("SELECT %(ids)s", {"ids": [1, 2]}), Statement("SELECT %(ids)s", {"ids": [1, 2]})
+    assert len(set(same)) == 1
+    assert Statement("SELECT %(ids)s", {"ids": [3]}) not in set(same)
 
 
 def test_within_the_budget_the_phrase_is_found(common_words):
@@ -134,11 +146,14 @@ def test_a_search_past_the_budget_runs_again_in_titles_and_summaries(db, setting
 
     def run(search: Search) -> str:
         sleep = 0 if search.headlines_only else 1
-        return fetch_rows(search.db, Statement("SELECT %s FROM pg_sleep(%s)", (search.vector, sleep)))[0][0]
+        statement = Statement(
+            "SELECT %(vector)s FROM pg_sleep(%(sleep)s)", {"vector": search.vector, "sleep": sleep}
+        )
+        return fetch_rows(search.db, statement)[0][0]
 
     result, ran = within_budget(run, Search(parse_query("harvest")))
     assert (result, ran.headlines_only) == ("search_vector_head", True)
-    slow, ran = within_budget(lambda search: fetch_rows(search.db, Statement("SELECT pg_sleep(1)", ())), ran)
+    slow, ran = within_budget(lambda search: fetch_rows(search.db, Statement("SELECT pg_sleep(1)", {})), ran)
     assert slow is None
 
 

@@ -5,15 +5,18 @@ The column is kept by database triggers (migrations 0007, 0008), so these tests 
 app's paths do (save, queryset update, bylines added, moved and removed, stale instances, the
 importer's COPY) and compare the column with the story's own section, bylines and date."""
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from articles.importer.load import Outcome, import_pages
 from articles.models import Article, ArticleAuthor, Section, filter_lexeme
+from articles.search import limits
 from articles.search.query import parse_query
 from articles.search.sql import Search, filter_articles
 from authors.models import Author
@@ -166,6 +169,43 @@ def test_with_words_the_filters_find_what_joins_on_sections_and_bylines_find(fil
     assert titles(raw) == reference_titles(parsed)
 
 
+@pytest.mark.parametrize(
+    ("raw", "ids_limit", "names"),
+    [
+        ("harbour", 20_000, {"public_0", "public_1"}),
+        (
+            "harbour section:news author:ann after:2020-01-01 before:2024-12-31",
+            20_000,
+            {"public_0", "public_1", "filters", "after", "before"},
+        ),
+        (
+            "section:news after:2020-01-01",
+            20_000,
+            {"public_0", "public_1", "section_0", "section_1", "after"},
+        ),
+        ("author:ann", 20_000, {"public_0", "public_1", "author"}),  # the ids
+        ("author:ann", 0, {"public_0", "public_1", "author_0", "author_1", "author_2"}),  # the bylines
+        ('"harbour story" section:sport', 20_000, {"public_0", "public_1", "filters", "phrase_0"}),
+    ],
+)
+def test_the_where_clause_is_the_orms_with_each_part_s_parameters_named(
+    filtered_archive, monkeypatch, raw, ids_limit, names
+):
+    """`Search.where` is `base()` as the ORM compiles it, its `%s` placeholders named for the part
+    they belong to (the gate, each filter, each phrase's candidates)."""
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)  # the gate's parameter, the same both times
+    monkeypatch.setattr(limits, "AUTHOR_IDS_LIMIT", ids_limit)
+    search = Search(parse_query(raw))
+    base = search.base().query
+    expected_sql, expected_params = base.get_compiler(using=search.db).compile(base.where)
+    sql, params = search.where
+    placeholders = re.findall(r"%\((\w+)\)s", sql)
+    assert re.sub(r"%\(\w+\)s", "%s", sql) == expected_sql
+    assert [params[name] for name in placeholders] == list(expected_params)
+    assert set(placeholders) == set(params) == names
+
+
 def reference_titles(parsed) -> set[str]:
     stories = Article.objects.published().filter(search_vector=Search(parsed).tsquery)
     if parsed.section:
@@ -180,7 +220,7 @@ def test_a_names_ids_are_kept_until_a_section_or_author_is_saved(
 ):
     def where() -> str:
         sql, params = Search(parse_query("harbour section:news author:ann")).where
-        return params[-1]  # the filters' tsquery
+        return params["filters"]  # the filters' tsquery
 
     first = where()
     with django_assert_num_queries(0):

@@ -99,7 +99,7 @@ def test_a_phrase_is_narrowed_to_the_stories_holding_its_pairs(tricky, raw, cond
     where, params = Search(parse_query(raw)).where
     assert (" = ANY(" in where) is condition
     if condition:
-        listed = {int(value) for value in params[-1].strip("{}").split(",") if value}
+        listed = {int(value) for value in params["phrase_0"].strip("{}").split(",") if value}
         holding = Article.objects.filter(
             search_vector=SearchQuery(raw, search_type="websearch", config=CONFIG)
         )

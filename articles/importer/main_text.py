@@ -6,18 +6,18 @@ scored 0.78 (bench/RESULTS.md, "Importer"). It finds the text; this module keeps
 trafilatura's XML gives paragraphs, headings, list items, quotes, code and table rows, and each
 becomes a `Block` of the story's body (articles/richtext.py turns them into the body's HTML).
 Everything else a page says (title, byline, dates, the hero figure, teasers) still comes from the
-markup itself (parse_html.py, html_meta.py).
+markup itself (parse_html.py and its html_*.py modules).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
+from typing import Any
 
 from articles.importer.parsed import Block
 
-_BLOCK_TAGS = {"p", "head", "list", "quote", "code", "table"}
 # trafilatura logs what it drops at INFO/WARNING; an import reports its own warnings.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
@@ -70,24 +70,52 @@ def _config():  # -> configparser.ConfigParser
 def _blocks(container) -> Iterator[Block]:  # container: an lxml element
     for element in container:
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag == "p":
-            yield Block("p", _text(element))
-        elif tag == "head":
-            yield Block(
-                "h3" if element.get("rend", "h2") in {"h3", "h4", "h5", "h6"} else "h2", _text(element)
-            )
-        elif tag == "list":
-            kind = "ol" if element.get("rend") == "ol" else "ul"
-            yield from (Block(kind, _text(item)) for item in element.iter("item"))
-        elif tag == "quote":
-            yield from (Block("quote", text) for text in _paragraph_texts(element))
-        elif tag == "code":
-            yield Block("pre", "".join(element.itertext()).strip())
-        elif tag == "table":
-            for row in element.iter("row"):
-                yield Block("p", " ".join(cell for cell in (_text(c) for c in row.iter("cell")) if cell))
-        elif tag in {"div", "main"}:
+        if tag in {"div", "main"}:
             yield from _blocks(element)
+        elif (read := _READERS.get(tag)) is not None:
+            yield from read(element)
+
+
+# Each element of trafilatura's XML that holds text, and the blocks it becomes.
+
+
+def _paragraph(element) -> list[Block]:
+    return [Block("p", _text(element))]
+
+
+def _heading(element) -> list[Block]:
+    return [Block("h3" if element.get("rend", "h2") in {"h3", "h4", "h5", "h6"} else "h2", _text(element))]
+
+
+def _list(element) -> list[Block]:
+    kind = "ol" if element.get("rend") == "ol" else "ul"
+    return [Block(kind, _text(item)) for item in element.iter("item")]
+
+
+def _quote(element) -> list[Block]:
+    return [Block("quote", text) for text in _paragraph_texts(element)]
+
+
+def _code(element) -> list[Block]:
+    return [Block("pre", "".join(element.itertext()).strip())]
+
+
+def _table(element) -> list[Block]:
+    """A row a paragraph: its cells' words, in order."""
+    return [
+        Block("p", " ".join(cell for cell in (_text(c) for c in row.iter("cell")) if cell))
+        for row in element.iter("row")
+    ]
+
+
+_READERS: dict[str, Callable[[Any], list[Block]]] = {
+    "p": _paragraph,
+    "head": _heading,
+    "list": _list,
+    "quote": _quote,
+    "code": _code,
+    "table": _table,
+}
 
 
 def _paragraph_texts(element) -> list[str]:

@@ -272,18 +272,30 @@ def _read_hero(article: ParsedArticle, lines: list[str], head: _Head) -> int:
     title = article.title
     line = lines[first] if first is not None else ""
     repeats_title = bool(title) and tb.fold(line) == tb.fold(title)
-    if first is not None and title and len(line) > len(title) + 1 and line.startswith(title):
-        caption, credit = tb.split_caption(line[len(title) :].strip())
-        return _set_hero(article, ParsedImage(alt=title, caption=caption, credit=credit), first + 1)
-    if first is None or (first != start and not repeats_title):
+    if first is not None and (glued := _glued_hero(line, title)) is not None:
+        return _set_hero(article, glued, first + 1)
+    found = None
+    if first is not None and (first == start or repeats_title):
+        found = _hero_in_run(lines, first, repeats_title)
+    if found is None:
         article.warnings.append("no hero image")
         return start
+    return _set_hero(article, *found)
+
+
+def _glued_hero(line: str, title: str) -> ParsedImage | None:
+    """The 2022 layout's "TITLECaption (credit)": the alt text (the title) glued to the caption."""
+    if not title or len(line) <= len(title) + 1 or not line.startswith(title):
+        return None
+    caption, credit = tb.split_caption(line[len(title) :].strip())
+    return ParsedImage(alt=title, caption=caption, credit=credit)
+
+
+def _hero_in_run(lines: list[str], first: int, repeats_title: bool) -> tuple[ParsedImage, int] | None:
+    """The hero in the run of lines opening at `first`, and where the body starts under it."""
     kept = [i for i in range(first, _run_end(lines, first)) if not tb.is_chrome(lines[i])]
     image, used = _hero_from_run([lines[i] for i in kept], repeats_title)
-    if image is None:
-        article.warnings.append("no hero image")
-        return start
-    return _set_hero(article, image, kept[used - 1] + 1)
+    return None if image is None else (image, kept[used - 1] + 1)
 
 
 def _run_end(lines: list[str], start: int) -> int:

@@ -15,11 +15,13 @@ from typing import Any
 
 from django.db import transaction
 
-from articles.importer.load import ImportOptions, article_fields, update_article
+from articles.importer.outcomes import ImportOptions
 from articles.importer.pages import SavedPage
 from articles.importer.parse_html import looks_like_html, parse_html_page
 from articles.importer.parse_text import parse_article_page
 from articles.importer.parsed import PARSER_VERSION
+from articles.importer.story_rows import article_fields
+from articles.importer.update_story import update_article
 from articles.models import Article, SourceDocument
 
 SHOWN_CHARACTERS = 120  # of a long old or new value in the report

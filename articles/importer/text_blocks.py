@@ -77,12 +77,18 @@ def story_lines(run: list[str]) -> list[str]:
     for i, line in enumerate(run):
         if keep[i] or not is_pitch(line):  # a pitch is chrome: only dropped lines need the check
             continue
-        j = i - 1
-        while j > walked and (not keep[j] or (len(run[j]) <= 80 and not ends_sentence(run[j]))):
-            keep[j] = False
-            j -= 1
+        _drop_banner_heading(run, keep, i, walked)
         walked = i
     return [line for line, kept in zip(run, keep, strict=True) if kept]
+
+
+def _drop_banner_heading(run: list[str], keep: list[bool], pitch: int, walked: int) -> None:
+    """Mark the chrome and short non-sentence lines right above the pitch at `pitch` as dropped, up to
+    the line `walked` (the previous pitch)."""
+    j = pitch - 1
+    while j > walked and (not keep[j] or (len(run[j]) <= 80 and not ends_sentence(run[j]))):
+        keep[j] = False
+        j -= 1
 
 
 def is_caption(line: str) -> bool:
@@ -202,12 +208,19 @@ def list_teasers(run: list[str]) -> list[ParsedTeaser]:
     if any(is_article_image(line) for line in run):
         return teasers_from_run(run, video=False, closing=True) or []
     content = [line for line in run if not is_chrome(line)]
-    if not content or any(is_time_line(line) for line in run) or not th.looks_like_headline(content[0]):
+    if not _opens_with_headline(run, content):
         return []
     if all(th.looks_like_headline(line) for line in content[1:]):
         # Items printed without blank lines between them: one headline per line, no summaries.
         return [teaser_from_lines([line], image_alt="", video=False) for line in content]
     return [teaser_from_lines(content, image_alt="", video=False)]
+
+
+def _opens_with_headline(run: list[str], content: list[str]) -> bool:
+    """The block's first line of content is a headline, and no line stamps it with a time."""
+    if not content or any(is_time_line(line) for line in run):
+        return False
+    return th.looks_like_headline(content[0])
 
 
 # --- author cards and footers (pages without "Avatar" boxes) -------------------------------------------
@@ -227,6 +240,14 @@ def author_card_name(lines: list[str], at: int, known: dict[str, str]) -> str:
     if not line or len(line) > 120 or ends_sentence(line) or is_chrome(line):
         return ""
     key = fold(line)
+    if (name := _known_name(line, key, known)) is not None:
+        return name
+    following = lines[at + 1] if at + 1 < len(lines) else ""
+    return line if _opens_card(line, key, following) else ""
+
+
+def _known_name(line: str, key: str, known: dict[str, str]) -> str | None:
+    """The name of the byline's author that the line is (as printed there), or ends with; else None."""
     for folded, name in known.items():
         if key == folded:
             return line
@@ -234,12 +255,16 @@ def author_card_name(lines: list[str], at: int, known: dict[str, str]) -> str:
         # an in-body "by NAME" line is not a card.
         if key.endswith(folded) and line.endswith(name) and not line[: -len(name)].endswith((" ", "\t")):
             return name
-    following = lines[at + 1] if at + 1 < len(lines) else ""
+    return None
+
+
+def _opens_card(line: str, key: str, following: str) -> bool:
+    """A name line printed twice, or over a bio that starts with it; a desk's name over its bio."""
     if not th.is_name_line(line):
-        return ""
+        return False
     if fold(following) == key or following.startswith(line + " "):
-        return line
-    return line if th.is_organization_name(line) and _is_bio(following) else ""
+        return True
+    return th.is_organization_name(line) and _is_bio(following)
 
 
 def _card_stop(line: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from articles.importer import text_blocks as tb
 from articles.importer import text_chrome as tc
 from articles.importer import text_head as th
-from articles.importer.parsed import ParsedArticle, ParsedAuthor
+from articles.importer.parsed import ParsedArticle, ParsedAuthor, ParsedTeaser
 
 
 def read_main(article: ParsedArticle, lines: list[str], body_start: int, *, has_byline: bool) -> None:
@@ -28,35 +28,48 @@ def read_main(article: ParsedArticle, lines: list[str], body_start: int, *, has_
     _read_body(article, lines, body_start, body_end, before_box=body_end == avatar_at)
     closed = _read_tail(article, lines, body_end, main_end, known)
     if avatar_at is not None:
-        boxes, saw_read_more, box_warnings = tb.read_author_blocks(lines, avatar_at)
-        article.warnings.extend(box_warnings)
-        article.authors = merge_authors(article.authors, boxes)
-        closed = closed or saw_read_more
-        if any(tb.is_list_marker(line) for line in lines[avatar_at:]):
-            _read_tail(article, lines, avatar_at, len(lines), {}, lists_only=True)
-    elif not article.authors and not has_byline:
+        closed = _read_boxes(article, lines, avatar_at) or closed
+    _warn_missing(article, boxed=avatar_at is not None, has_byline=has_byline)
+    closed = closed or any(tb.is_end_marker(line) for line in lines[body_start:])
+    _mark_truncation(article, lines, body_start, closed)
+
+
+def _read_boxes(article: ParsedArticle, lines: list[str], avatar_at: int) -> bool:
+    """The author boxes from the first "Avatar" on, then any "Editors' Picks"-style list after them.
+    True when a box was closed by "Read more"."""
+    boxes, saw_read_more, box_warnings = tb.read_author_blocks(lines, avatar_at)
+    article.warnings.extend(box_warnings)
+    article.authors = merge_authors(article.authors, boxes)
+    if any(tb.is_list_marker(line) for line in lines[avatar_at:]):
+        _read_tail(article, lines, avatar_at, len(lines), {}, lists_only=True)
+    return saw_read_more
+
+
+def _warn_missing(article: ParsedArticle, *, boxed: bool, has_byline: bool) -> None:
+    if not boxed and not article.authors and not has_byline:
         article.warnings.append("no author block found")
     if not article.authors and has_byline:
         article.warnings.append("no author found")
     if not article.paragraphs:
         article.warnings.append("no body paragraphs found")
-    closed = closed or any(tb.is_end_marker(line) for line in lines[body_start:])
-    _mark_truncation(article, lines, body_start, closed)
 
 
 def _body_end(lines: list[str], start: int, stop: int, known: dict[str, str]) -> int:
     """Where the story stops: the site's trailing blocks, a tag line, an author footer or card."""
     for i in range(start, stop):
-        line = lines[i]
-        # Markers, tag lines and cards are short; only an "Authors:" footer may be longer.
-        if len(line) > 60 and tc.ends_sentence(line) and not line.startswith("Author"):
-            continue  # a sentence: what most lines are, and never a marker, tag line or card
-        if len(line) > tc.MAX_CHROME_LEN:
-            if line.startswith("Author") and th.authors_footer_names(line):
-                return i
-        elif line and (tb.is_end_marker(line) or _is_credit_line(lines, i, known)):
+        if _ends_body(lines, i, known):
             return i
     return stop
+
+
+def _ends_body(lines: list[str], at: int, known: dict[str, str]) -> bool:
+    line = lines[at]
+    # Markers, tag lines and cards are short; only an "Authors:" footer may be longer.
+    if len(line) > 60 and tc.ends_sentence(line) and not line.startswith("Author"):
+        return False  # a sentence: what most lines are, and never a marker, tag line or card
+    if len(line) > tc.MAX_CHROME_LEN:
+        return line.startswith("Author") and bool(th.authors_footer_names(line))
+    return bool(line) and (tb.is_end_marker(line) or _is_credit_line(lines, at, known))
 
 
 def _is_credit_line(lines: list[str], at: int, known: dict[str, str]) -> bool:
@@ -74,22 +87,27 @@ def _read_body(article: ParsedArticle, lines: list[str], start: int, end: int, *
         story = tb.story_lines(run)
         # A block closing the story is a teaser only when it opens with a headline, not a sentence.
         closing = closed and last and len(story) > 1 and th.looks_like_headline(story[0])
-        # Only a closing block or one holding a thumbnail's alt text can be teasers.
-        teasers = None
-        if closing or any(map(tb.is_article_image, run)):
-            teasers = tb.teasers_from_run(run, video=False, closing=closing)
+        teasers = _block_teasers(run, closing=closing)
         if teasers is not None:
             article.teasers.extend(teasers)
-        elif last and before_box and len(story) == 1 and _is_lone_headline(story[0]):
+        elif last and before_box and _is_lone_headline(story):
             # A lone headline right above the author box is a related story's title.
             article.teasers.append(tb.teaser_from_lines(story, image_alt="", video=False))
         else:
             article.paragraphs.extend(story)
 
 
-def _is_lone_headline(line: str) -> bool:
+def _block_teasers(run: list[str], *, closing: bool) -> list[ParsedTeaser] | None:
+    """The teasers of a body block, or None when it is story text."""
+    # Only a closing block or one holding a thumbnail's alt text can be teasers.
+    if closing or any(map(tb.is_article_image, run)):
+        return tb.teasers_from_run(run, video=False, closing=closing)
+    return None
+
+
+def _is_lone_headline(story: list[str]) -> bool:
     # Stricter than a teaser with a summary: a last paragraph ending in a quote is not a headline.
-    return th.looks_like_headline(line) and not tb.ends_sentence(line)
+    return len(story) == 1 and th.looks_like_headline(story[0]) and not tb.ends_sentence(story[0])
 
 
 @dataclass
@@ -182,8 +200,7 @@ def _mark_truncation(article: ParsedArticle, lines: list[str], body_start: int, 
     if closed:
         return
     last = _last_block(lines, body_start)
-    story = tb.story_lines(last)
-    if last and (not story or story[-1] != last[-1] or tb.ends_sentence(last[-1])):
+    if not _ends_mid_text(last):
         return
     article.truncated = True
     article.warnings.append("page appears cut off: it ends mid-text with no closing block")
@@ -191,6 +208,15 @@ def _mark_truncation(article: ParsedArticle, lines: list[str], body_start: int, 
     fragment_only = len(article.paragraphs) == 1 and not article.title
     if last and article.paragraphs and article.paragraphs[-1] == last[-1] and not fragment_only:
         article.paragraphs.pop()
+
+
+def _ends_mid_text(last: list[str]) -> bool:
+    """Nothing follows the head (no last block), or the last block ends in story text that ends no
+    sentence."""
+    if not last:
+        return True
+    story = tb.story_lines(last)
+    return bool(story) and story[-1] == last[-1] and not tb.ends_sentence(last[-1])
 
 
 def _last_block(lines: list[str], start: int) -> list[str]:

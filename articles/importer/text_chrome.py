@@ -84,6 +84,8 @@ _WEEKDAY_HEADER = re.compile(
 _UPDATED_LINE = re.compile(r"\(?\s*(?:last )?updated:[^()]{0,60}\)?")
 _TAGS_LINE = re.compile(r"tags?:\s.*")
 _TERMINAL_PUNCTUATION = tuple(".!?…\"”’'»)]")
+# Lines that are chrome by what they say, as a whole: one set lookup for all of them.
+_CHROME_KEYS = CHROME_LINES | END_MARKERS | AVATAR_ALTS | ARTICLE_IMAGE_ALTS | EDITOR_BAR
 
 
 def clean_page_text(text: str) -> str:
@@ -175,17 +177,29 @@ def is_chrome(line: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _is_chrome_key(key: str) -> bool:
-    if key in CHROME_LINES or key in END_MARKERS or key in AVATAR_ALTS or key in ARTICLE_IMAGE_ALTS:
-        return True
-    if key in EDITOR_BAR or _is_pitch_key(key) or _PAYMENT_LOGOS.fullmatch(key):
-        return True
+    return (
+        key in _CHROME_KEYS
+        or _is_pitch_key(key)
+        or _PAYMENT_LOGOS.fullmatch(key) is not None
+        or _is_stamp_key(key)
+        or _is_player_label_key(key)
+        or _is_ai_notice_key(key)
+    )
+
+
+def _is_stamp_key(key: str) -> bool:
+    """A clock time, the header's weekday date, an "(Updated: …)" note or a tag line."""
     if len(key) <= 40 and (_TIME_ONLY.fullmatch(key) or _WEEKDAY_HEADER.fullmatch(key)):
         return True
-    if len(key) <= 80 and (_UPDATED_LINE.fullmatch(key) or _TAGS_LINE.fullmatch(key)):
-        return True
+    return len(key) <= 80 and bool(_UPDATED_LINE.fullmatch(key) or _TAGS_LINE.fullmatch(key))
+
+
+def _is_player_label_key(key: str) -> bool:
     # An audio/video player's label ("The Kyiv Indie Podcasts · Holding Hostomel"): show · episode.
-    if len(key) <= 100 and " · " in key and not ends_sentence(key):
-        return True
+    return len(key) <= 100 and " · " in key and not ends_sentence(key)
+
+
+def _is_ai_notice_key(key: str) -> bool:
     # Notices are one short sentence; a longer line that mentions audio and AI is story text.
     if len(key) > _MAX_NOTICE_LEN or not any(word in key for word in _AI_NOTICE_WORDS):
         return False

@@ -132,12 +132,21 @@ def section_from_line(line: str) -> str:
         return ""
     tags = [tag.strip() for tag in line.split(",")]
     if len(tags) > 1:
-        shaped = all(_TAG.fullmatch(tag) and len(tag.split()) <= 4 for tag in tags)
-        return tags[0] if shaped and not _is_chrome_not_section(tags[0]) else ""
-    words = line.split()
-    if len(line) > MAX_SECTION_LEN or len(words) > 5 or tc.ends_sentence(line) or not line[0].isupper():
-        return ""
-    return line
+        return _first_tag(tags)
+    return line if _looks_like_section_name(line) else ""
+
+
+def _first_tag(tags: list[str]) -> str:
+    """The first tag of a tag line, when every tag is shaped like one (a short capitalised label)."""
+    shaped = all(_TAG.fullmatch(tag) and len(tag.split()) <= 4 for tag in tags)
+    return tags[0] if shaped and not _is_chrome_not_section(tags[0]) else ""
+
+
+def _looks_like_section_name(line: str) -> bool:
+    """Short, capitalised, of a few words, and no sentence."""
+    if len(line) > MAX_SECTION_LEN or len(line.split()) > 5 or tc.ends_sentence(line):
+        return False
+    return line[0].isupper()
 
 
 def _is_chrome_not_section(line: str) -> bool:
@@ -148,6 +157,17 @@ def looks_like_headline(line: str) -> bool:
     """A title candidate when no anchor names the title: a short, non-chrome, non-date line that is
     not a sentence ending in a full stop, not a caption, and not a name (an author card)."""
     # Cheapest tests first: this runs on every candidate line of a page.
+    if not _has_headline_shape(line):
+        return False
+    if line.endswith(")") and tc.ends_sentence(line[: line.rfind("(")]):
+        return False  # "… on May 8, 2023. (Photo …)": a caption
+    if tc.is_chrome(line) or is_name_line(line) or is_date_line(line):
+        return False
+    return not (("by" in line or "By" in line) and match_byline(line))
+
+
+def _has_headline_shape(line: str) -> bool:
+    """Opens like a headline, of 2 to 40 words, not too long, and no sentence closed by a full stop."""
     if (
         len(line) > MAX_TITLE_LEN
         or not line
@@ -155,13 +175,7 @@ def looks_like_headline(line: str) -> bool:
     ):
         return False
     # A full stop ends a sentence, also inside closing quotes ("… 'frank and substantive.’").
-    if not 2 <= len(line.split()) <= 40 or line.rstrip("\"'”’»)]").endswith("."):
-        return False
-    if line.endswith(")") and tc.ends_sentence(line[: line.rfind("(")]):
-        return False  # "… on May 8, 2023. (Photo …)": a caption
-    if tc.is_chrome(line) or is_name_line(line) or is_date_line(line):
-        return False
-    return not (("by" in line or "By" in line) and match_byline(line))
+    return 2 <= len(line.split()) <= 40 and not line.rstrip("\"'”’»)]").endswith(".")
 
 
 def date_from_match(match: re.Match[str], warnings: list[str]) -> date | datetime | None:

@@ -58,23 +58,31 @@ def _breaks_run(line: str) -> bool:
     return tc.is_end_marker(line) or tc.is_time_line(line) or tc.is_avatar(line)
 
 
+def _passed_over(line: str) -> bool:
+    return not line or (tc.is_chrome(line) and not _breaks_run(line))
+
+
 def _longest_story_run(lines: list[str]) -> int | None:
     """The first line of the longest (in characters) run of story lines holding a full sentence."""
     best_start, best_size = None, 0
     start, size, has_sentence = None, 0, False
     for i, line in enumerate(lines):
-        if not line or (tc.is_chrome(line) and not _breaks_run(line)):
+        if _passed_over(line):
             continue  # blank lines, banners and notices inside a story do not end it
         if _breaks_run(line) or not _is_story(line):
             start, size, has_sentence = None, 0, False
             continue
-        if start is None:
-            start = i
+        start = i if start is None else start
         size += len(line)
         has_sentence = has_sentence or _holds_sentence(line)
         if has_sentence and size > best_size:
             best_start, best_size = start, size
     return best_start
+
+
+def _skipped_above(line: str) -> bool:
+    """Blank lines and chrome between the title and the body (an end marker is not skipped)."""
+    return not line or (tc.is_chrome(line) and not tc.is_end_marker(line))
 
 
 def _look_above(lines: list[str], body_start: int) -> tuple[int | None, ParsedImage | None, int | None]:
@@ -83,7 +91,7 @@ def _look_above(lines: list[str], body_start: int) -> tuple[int | None, ParsedIm
     date_at: int | None = None
     for i in range(body_start - 1, max(body_start - LOOK_ABOVE, 0) - 1, -1):
         line = lines[i]
-        if not line or (tc.is_chrome(line) and not tc.is_end_marker(line)):
+        if _skipped_above(line):
             continue
         if hero is None and tb.is_caption(line):
             caption, credit = tb.split_caption(line)

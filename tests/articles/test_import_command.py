@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 
-from articles.importer import load
+from articles.importer import story_links
 from articles.models import Article, Image, RelatedLink, Section, SourceDocument
 from authors.models import Author
 
@@ -139,7 +139,7 @@ def test_exception_injected_mid_load_leaves_no_partial_article(tmp_path, monkeyp
     def explode(*args, **kwargs):
         raise DatabaseError("disk full (injected)")
 
-    monkeypatch.setattr(load, "_create_teasers", explode)  # after the source, image and article rows
+    monkeypatch.setattr(story_links, "create_teasers", explode)  # after the source, image and article rows
     with pytest.raises(CommandError):
         run_import(SEED)
     for model in (Article, SourceDocument, Image, RelatedLink):
@@ -147,14 +147,14 @@ def test_exception_injected_mid_load_leaves_no_partial_article(tmp_path, monkeyp
 
 
 def test_a_page_failing_mid_load_does_not_stop_the_others(tmp_path, monkeypatch):
-    real = load._create_teasers
+    real = story_links.create_teasers
 
     def explode_for_one(articles, pages, **kwargs):
         if any(p.parsed.title == "Bad story" for p in pages):
             raise DatabaseError("injected")
         return real(articles, pages, **kwargs)
 
-    monkeypatch.setattr(load, "_create_teasers", explode_for_one)
+    monkeypatch.setattr(story_links, "create_teasers", explode_for_one)
     for name in ["Good one", "Bad story", "Good two"]:
         write(tmp_path, f"{name}.txt", page(name, [f"{name} body text."]))
     with pytest.raises(CommandError):

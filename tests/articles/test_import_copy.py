@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.importer import load
+from articles.importer import load, story_links, story_rows
 from articles.importer.copy_rows import copy_into, copy_line, copy_text, copy_value, reserve_ids
 from articles.importer.load import ImportOptions, Outcome, import_pages
 from articles.importer.pages import SavedPage
@@ -209,7 +209,7 @@ def test_the_copy_path_is_what_imports_a_batch_of_new_pages(monkeypatch):
     def no_orm(*args, **kwargs):
         raise AssertionError("the ORM path was used")
 
-    monkeypatch.setattr(load, "_create_articles", no_orm)
+    monkeypatch.setattr(load, "create_articles", no_orm)
     results = list(import_pages([rich_page(), rich_page(title="Another one")]))
     assert [r.outcome for r in results] == [Outcome.CREATED] * 2
     assert Article.objects.count() == 2 and SourceDocument.objects.count() == 2
@@ -274,7 +274,7 @@ def test_teasers_find_their_target_by_exact_title_whatever_its_letters():
         "STRASSE GESPERRT: FINAL VOTE": None,
     }
     RelatedLink.objects.update(target=None)
-    load._relink_teasers(["Straße gesperrt: ﬁnal vote"])  # a teaser imported before its target
+    story_links.relink_teasers(["Straße gesperrt: ﬁnal vote"])  # a teaser imported before its target
     assert dict(RelatedLink.objects.values_list("title", "target__title")) == targets
 
 
@@ -282,13 +282,13 @@ def test_teasers_find_their_target_by_exact_title_whatever_its_letters():
 def test_a_row_postgresql_refuses_mid_copy_fails_only_its_page(monkeypatch):
     """A constraint violation inside the COPY itself (not a formatting error before it): the batch
     rolls back whole and is retried page by page, where only the bad page fails."""
-    real = load.article_fields
+    real = story_rows.article_fields
 
     def invalid_status_for_one(page, options):
         fields = real(page, options)
         return {**fields, "status": "bogus"} if page.parsed.title == "Bad story" else fields
 
-    monkeypatch.setattr(load, "article_fields", invalid_status_for_one)
+    monkeypatch.setattr(story_rows, "article_fields", invalid_status_for_one)
     pages = [rich_page(title="Good one"), rich_page(title="Bad story"), rich_page(title="Good two")]
     results = {r.page.parsed.title: r for r in import_pages(pages)}
     assert results["Bad story"].outcome is Outcome.FAILED

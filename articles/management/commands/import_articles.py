@@ -196,16 +196,26 @@ def _published_option(value: str) -> datetime:
 def _expand(paths: list[str]) -> Iterator[str]:
     """Files named, found in folders (recursively, hidden ones skipped) or matched by globs, in order."""
     for raw in paths:
-        path = Path(raw)
-        if raw == "-" or path.is_file():
-            yield raw
-        elif path.is_dir():
-            yield from sorted(str(p) for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
-        elif matches := sorted(glob.glob(raw, recursive=True)):
-            for match in matches:
-                yield from _expand([match]) if Path(match).is_dir() else [match]
-        else:
-            yield raw  # reported as unreadable, with the others still imported
+        yield from _expand_one(raw)
+
+
+def _expand_one(raw: str) -> Iterator[str]:
+    path = Path(raw)
+    if raw == "-" or path.is_file():
+        yield raw
+    elif path.is_dir():
+        yield from _folder_files(path)
+    elif matches := sorted(glob.glob(raw, recursive=True)):
+        for match in matches:
+            yield from _expand([match]) if Path(match).is_dir() else [match]
+    else:
+        yield raw  # reported as unreadable, with the others still imported
+
+
+def _folder_files(folder: Path) -> list[str]:
+    """The files under a folder, recursively, in name order; hidden ones (and those in hidden
+    folders) skipped."""
+    return sorted(str(p) for p in folder.rglob("*") if p.is_file() and not _hidden(p, folder))
 
 
 def _hidden(path: Path, root: Path) -> bool:

@@ -37,26 +37,28 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         report = self.stderr if options["json"] else self.stdout
-        sources = SourceDocument.objects.filter(articles__isnull=False).distinct().order_by("pk")
-        counts: Counter[str] = Counter()
-        failed: list[Reparsed] = []
-        progress = tqdm(total=sources.count(), unit="source", file=sys.stderr, disable=None, leave=False)
-        for source in sources.iterator(chunk_size=200):
-            result = self._reparse(source, options["dry_run"])
-            counts["failed" if result.error else "updated" if result.changes else "unchanged"] += 1
-            if result.error:
-                failed.append(result)
-            if result.changes or result.error:
-                self._show(result, as_json=options["json"], report=report)
-            progress.update(1)
-        progress.close()
+        counts = self._reparse_all(dry_run=options["dry_run"], as_json=options["json"], report=report)
         prefix = "Dry run (nothing written): " if options["dry_run"] else ""
         verb = "would be updated" if options["dry_run"] else "updated"
         report.write(
             f"{prefix}{counts['updated']} {verb}, {counts['unchanged']} unchanged, {counts['failed']} failed"
         )
-        if failed:
-            raise CommandError(f"{len(failed)} source(s) could not be re-parsed", returncode=1)
+        if counts["failed"]:
+            raise CommandError(f"{counts['failed']} source(s) could not be re-parsed", returncode=1)
+
+    def _reparse_all(self, *, dry_run: bool, as_json: bool, report) -> Counter[str]:
+        """Every source with a story re-parsed in turn; how many were updated, unchanged, failed."""
+        sources = SourceDocument.objects.filter(articles__isnull=False).distinct().order_by("pk")
+        counts: Counter[str] = Counter()
+        progress = tqdm(total=sources.count(), unit="source", file=sys.stderr, disable=None, leave=False)
+        for source in sources.iterator(chunk_size=200):
+            result = self._reparse(source, dry_run)
+            counts["failed" if result.error else "updated" if result.changes else "unchanged"] += 1
+            if result.changes or result.error:
+                self._show(result, as_json=as_json, report=report)
+            progress.update(1)
+        progress.close()
+        return counts
 
     def _reparse(self, source: SourceDocument, dry_run: bool) -> Reparsed:
         try:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db import DatabaseError, IntegrityError, transaction
 
-from articles.archive_state import bump_archive_version
+from articles.events import archive_changed_in_bulk
 from articles.importer.batch_plan import BatchPlan, plan_batch
 from articles.importer.create_copy import copy_articles
 from articles.importer.create_orm import create_articles
@@ -61,7 +61,7 @@ def import_pages(
 
 def _import_batch(batch: list[SavedPage], options: ImportOptions) -> Iterator[PageResult]:
     yield from _import_planned(plan_batch(batch), options)
-    bump_archive_version()  # bulk statements send no signals: cached pages go stale here
+    archive_changed_in_bulk.send(sender=__name__)  # COPY and bulk statements send no model signals
 
 
 def _import_planned(plan: BatchPlan, options: ImportOptions) -> Iterator[PageResult]:

@@ -42,11 +42,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from tqdm import tqdm
 
+from articles.events import stories_imported
 from articles.importer.load import ImportOptions, Outcome, import_pages
 from articles.importer.pages import SavedPage, Unreadable, read_page_file, read_saved_page
 from articles.importer.sniff import NotAPage
 from articles.models import Article
-from articles.search.suggest import refresh_vocabulary
 
 MAX_PAGE_BYTES = 20 * 1024 * 1024  # a saved article page is kilobytes; larger is not a page
 PARALLEL_FROM = 64  # fewer files are parsed here: starting the processes would cost more
@@ -105,8 +105,10 @@ class Command(BaseCommand):
             progress.close()
             if options["dry_run"]:
                 transaction.set_rollback(True)
-            elif counts[Outcome.CREATED] or counts[Outcome.UPDATED]:
-                refresh_vocabulary()  # spelling suggestions learn the new stories' words
+            else:
+                stories_imported.send(
+                    sender=self.__class__, created=counts[Outcome.CREATED], updated=counts[Outcome.UPDATED]
+                )
         self._summarise(counts, failures, report, dry_run=options["dry_run"])
 
     def _read_pages(

@@ -7,7 +7,7 @@ teaches search's spelling suggester the new words.
 And text arriving with a browser's `\r\n` line ends (every admin textarea sends them) is stored
 with `\n`, in every text field of the archive, whatever saves it."""
 
-from django.core.signals import request_finished, request_started
+from django.core.signals import request_started
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -16,7 +16,6 @@ from articles.archive_state import bump_archive_version
 from articles.events import archive_changed_in_bulk, stories_imported
 from articles.richtext import normalize_line_ends
 from articles.search.suggest import refresh_vocabulary
-from newsroom.request_scope import begin_request, end_request
 
 
 def archive_changed(sender, **kwargs) -> None:
@@ -42,8 +41,6 @@ def connect() -> None:
     request_started.connect(listen_for_archive_changes, dispatch_uid="archive-change-listener")
     archive_changed_in_bulk.connect(archive_changed, dispatch_uid="archive-changed-in-bulk")
     stories_imported.connect(relearn_spelling, dispatch_uid="relearn-spelling")
-    request_started.connect(begin_request, dispatch_uid="request-scope-begin")
-    request_finished.connect(end_request, dispatch_uid="request-scope-end")
     for model in (Article, ArticleAuthor, Author, Image, RelatedLink, Section):
         pre_save.connect(unix_line_ends, sender=model, dispatch_uid=f"line-ends-{model.__name__}")
         post_save.connect(

@@ -5,17 +5,22 @@ it writes, the time zone and language of every date, the archive's state for eve
 Django keeps the first ones in asgiref's `Local`, ~1.5 µs a read; an article page made 40 of them
 (bench/RESULTS.md, "The uncached article page past 0.3"). Wrapped in `once_per_request`, a
 function runs at its first call in a request and its value is kept until the request ends
-(`request_started` / `request_finished`, connected in articles/signals.py); outside a request (a
-command, a test, a thread of its own) every call runs it. The value is read lazily, at the first
-call, so it is what the middleware left: a time zone activated for the reader counts."""
+(`RequestScopeMiddleware`, first in `MIDDLEWARE`); outside a request (a command, a thread of its
+own, a streamed response's later chunks) every call runs it. The value is read lazily, at the
+first call, so it is what the other middleware left: a time zone activated for the reader counts.
+
+Kept because it pays: without it an uncached article page costs 13% more instructions and the
+front page 8% more (bench/page_instructions.py, 2026-12-07, bench/RESULTS.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
 
@@ -23,12 +28,25 @@ T = TypeVar("T")
 _values: ContextVar[dict[Callable, Any] | None] = ContextVar("request_scope", default=None)
 
 
-def begin_request(**_signal: Any) -> None:
-    _values.set({})
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Within it, each `once_per_request` function runs once."""
+    token = _values.set({})
+    try:
+        yield
+    finally:
+        _values.reset(token)
 
 
-def end_request(**_signal: Any) -> None:
-    _values.set(None)
+class RequestScopeMiddleware:
+    """A request's scope: from its first middleware to its response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_scope():
+            return self.get_response(request)
 
 
 class OncePerRequest:

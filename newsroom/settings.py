@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Values a page reads dozens of times, read once per request (newsroom/request_scope.py).
+    "newsroom.request_scope.RequestScopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag from the page's bytes (Last-Modified comes from the views): a repeat visit gets a 304.

@@ -19,7 +19,7 @@ from articles.http_cache import STALE_IF_ERROR_SECONDS, STALE_WHILE_REVALIDATE_S
 from articles.models import Article
 from articles.page_cache import known_parameters
 from newsroom.cache_config import cache_config
-from newsroom.request_scope import begin_request, end_request
+from newsroom.request_scope import request_scope
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -307,15 +307,12 @@ def test_a_request_reads_the_archive_state_once(client, page_cache, monkeypatch)
 
 
 def test_a_change_within_a_request_is_seen_by_the_rest_of_it(django_capture_on_commit_callbacks):
-    begin_request()
-    try:
+    with request_scope():
         before = archive_version()
         assert archive_state() is archive_state()
         with django_capture_on_commit_callbacks(execute=True):
             ArticleFactory()
         assert archive_version() != before
-    finally:
-        end_request()
 
 
 def test_outside_a_request_every_read_is_fresh():

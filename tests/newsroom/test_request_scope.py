@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.templating import format_date
 from newsroom.links import story_url
-from newsroom.request_scope import begin_request, end_request, once_per_request
+from newsroom.request_scope import once_per_request, request_scope
 
 
 @pytest.fixture
@@ -27,9 +27,8 @@ def counted():
 
 @pytest.fixture
 def in_request():
-    begin_request()
-    yield
-    end_request()
+    with request_scope():
+        yield
 
 
 def test_outside_a_request_every_call_runs(counted):
@@ -47,9 +46,8 @@ def test_within_a_request_the_first_value_is_kept_until_forgotten(counted, in_re
 def test_each_request_reads_afresh(counted):
     value, calls = counted
     for expected in (1, 2):
-        begin_request()
-        assert value() == value() == expected
-        end_request()
+        with request_scope():
+            assert value() == value() == expected
 
 
 def test_a_time_zone_activated_before_the_first_date_is_the_requests(in_request):

@@ -5,12 +5,14 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from js_asset import Media
 
+from articles.corrections import Correction
 from articles.events import archive_changed_in_bulk
 from articles.models import (
     EDITABLE_FROM_SOURCE,
@@ -23,6 +25,7 @@ from articles.models import (
 )
 from articles.querysets import SEARCH_COLUMNS
 from authors.models import Author
+from newsroom.links import story_url
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -38,6 +41,14 @@ class RelatedLinkInline(admin.StackedInline):
     extra = 0
     autocomplete_fields = ["target", "image"]
     fields = [("position", "kind"), "title", "summary", "url", "target", "image"]
+
+
+class CorrectionInline(admin.StackedInline):
+    """Corrections and updates readers see at the foot of the story, on /corrections/ and in its feed."""
+
+    model = Correction
+    extra = 0
+    fields = [("kind", "made_at"), "text"]
 
 
 class AdminStyles:
@@ -102,8 +113,52 @@ def _was_public(form) -> bool:
     return status == Article.Status.PUBLISHED and published_at is not None and published_at <= timezone.now()
 
 
+# Roles (docs/editors.md, "Who can do what"; the groups are made by migration 0018): Contributors
+# write drafts; Editors also hold PUBLISH_PERMISSION, which every publishing check below asks for.
+PUBLISH_PERMISSION = "articles.publish_article"
+
+
+def may_publish(user) -> bool:
+    """Whether the user may publish, schedule and change what readers can see (superusers may)."""
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+class PublishingGate:
+    """A ModelAdmin's publishing rights, in one place: for whoever may not publish, the
+    `publishing_fields` are read-only, an object `is_released` (readers see it, or will) is
+    read-only too (its change view shows it, a POST is refused), and the actions marked
+    `@admin.action(permissions=["publish"])` are neither offered nor run. A model that goes public
+    (a story's corrections, say) gets the same rules by taking this in and saying `is_released`."""
+
+    publishing_fields: tuple[str, ...] = ()
+
+    def is_released(self, obj) -> bool:
+        raise NotImplementedError
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return may_publish(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and self.is_released(obj) and not self.has_publish_permission(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly += [name for name in self.publishing_fields if name not in readonly]
+        return readonly
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        # What the read-only fields keep: a forged form cannot get past them, nor a story that
+        # went public between showing the form and saving it (has_change_permission).
+        if self.is_released(obj) and not self.has_publish_permission(request):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(PublishingGate, admin.ModelAdmin):
     Media = StoryFormMedia
 
     # Four columns: a 1,280-pixel screen shows them beside the admin's menu and the filters.
@@ -120,11 +175,20 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section", "hero_image"]
-    readonly_fields = ["publication", "hero_preview", "byline", "source", "created_at", "updated_at"]
-    inlines = [ArticleAuthorInline, RelatedLinkInline]
+    readonly_fields = [
+        "publication",
+        "old_addresses",
+        "hero_preview",
+        "byline",
+        "source",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [ArticleAuthorInline, RelatedLinkInline, CorrectionInline]
     actions = ["publish", "unpublish"]
+    publishing_fields = ("status", "published_at")  # a contributor's story stays a draft
     fieldsets = [
-        (None, {"fields": ["title", "slug", "section", "summary", "body"]}),
+        (None, {"fields": ["title", "slug", "old_addresses", "section", "summary", "body"]}),
         (
             "Publishing",
             {
@@ -174,9 +238,22 @@ class ArticleAdmin(admin.ModelAdmin):
         query = SearchQuery(term, search_type="websearch", config="english")
         return queryset.filter(Q(search_vector=query) | Q(title__iexact=term)), False
 
+    def is_released(self, article: Article) -> bool:
+        """Published or scheduled: only those who may publish change it."""
+        return article.status == Article.Status.PUBLISHED
+
     @admin.display(description="Publication", ordering="published_at")
     def publication(self, article: Article) -> str:
         return article.publication
+
+    @admin.display(description="Old addresses")
+    def old_addresses(self, article: Article) -> str:
+        """The story's old slugs (`OldSlug`, recorded whenever its slug changes): what still leads
+        readers here."""
+        slugs = article.old_slugs.values_list("slug", flat=True) if article.pk else []
+        links = format_html_join(", ", "<code>{}</code>", ((story_url(slug),) for slug in slugs))
+        note = "Each answers with a permanent redirect to the story's address while it is published."
+        return format_html('{}<div class="help">{}</div>', links, note) if links else "—"
 
     @admin.display(description="Preview")
     def hero_preview(self, article: Article) -> str:
@@ -195,19 +272,19 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         article = form.instance
         article.refresh_byline()  # the byline follows the ordered authors inline
-        changed = [INLINE_NAMES[formset.prefix] for formset in formsets if formset.has_changed()]
+        changed = [INLINE_NAMES[f.prefix] for f in formsets if f.prefix in INLINE_NAMES and f.has_changed()]
         if change and changed:
             updates = {"edited_fields": _edited(article, changed)}
             if _was_public(form):
                 updates["revised_at"] = timezone.now()  # bylines, teasers
             Article.objects.filter(pk=article.pk).update(**updates)
 
-    @admin.action(description="Publish selected stories")
+    @admin.action(description="Publish selected stories", permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         count = self._set_status(request, queryset, Article.Status.PUBLISHED, "Published (bulk action)")
         self.message_user(request, f"Published {count} stories.", messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected stories (back to draft)")
+    @admin.action(description="Unpublish selected stories (back to draft)", permissions=["publish"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         message = "Unpublished: back to draft (bulk action)"
         count = self._set_status(request, queryset, Article.Status.DRAFT, message)

@@ -1,4 +1,5 @@
-"""RSS 2.0 feeds: the whole archive, one section, one author. Items come through `published()`.
+"""RSS 2.0 feeds: the whole archive, one section, one author, the corrections. Items come through the
+public gate.
 
 Each item carries the full summary, the byline, the section as its category and, when the hero
 image has a file, that picture as an enclosure. One or two queries per feed.
@@ -18,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, SyndicationFeed
 
+from articles.corrections import Correction
 from articles.models import Article, Section
 from authors.models import Author
 
@@ -117,3 +119,37 @@ class AuthorFeed(LatestStoriesFeed):
 
     def items(self, obj: Author) -> QuerySet[Article]:
         return Article.objects.published().for_listing().by_author(obj)[:FEED_SIZE]
+
+
+class CorrectionsFeed(Feed):
+    """The archive's corrections, clarifications, updates and editor's notes, newest first."""
+
+    def title(self, obj: object = None) -> str:
+        return xml_safe(f"{settings.SITE_NAME}: corrections")
+
+    def link(self, obj: object = None) -> str:
+        return reverse("corrections")
+
+    def description(self, obj: object = None) -> str:
+        return f"Corrections and updates to stories in the {settings.SITE_NAME} archive."
+
+    def items(self, obj: object = None) -> QuerySet[Correction]:
+        return Correction.objects.public().select_related("article")[:FEED_SIZE]
+
+    def item_title(self, item: Correction) -> str:
+        return xml_safe(f"{item.get_kind_display()}: {item.article.title}")
+
+    def item_description(self, item: Correction) -> str:
+        return xml_safe(item.text)
+
+    def item_link(self, item: Correction) -> str:
+        return f"{item.article.get_absolute_url()}#corrections"
+
+    def item_guid(self, item: Correction) -> str:
+        return f"{item.article.get_absolute_url()}#correction-{item.pk}"
+
+    def item_guid_is_permalink(self, item: Correction) -> bool:
+        return False
+
+    def item_pubdate(self, item: Correction) -> datetime:
+        return item.made_at

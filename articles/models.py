@@ -10,11 +10,12 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Func, IntegerField, Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Now, Upper
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
 from articles import rules
+from articles.corrections import Correction  # noqa: F401 (a model of this app: registered here)
 from articles.querysets import (
     LISTING_ORDER,
     ArticleAuthorQuerySet,
@@ -185,6 +186,8 @@ class Article(models.Model):
 
     class Meta:
         ordering = list(LISTING_ORDER)
+        # Editors hold it, contributors do not (migration 0019, articles/admin.py `PublishingGate`).
+        permissions = [("publish_article", "Can publish, schedule and change published stories")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published"]), name="article_status_valid"
@@ -364,3 +367,26 @@ class RelatedLink(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OldSlug(models.Model):
+    """An address a story had: `/articles/<slug>/` answers with a permanent redirect to the story's
+    current address while the story is public (`articles.views.story`).
+
+    Database triggers keep these rows (migration 0017), so every way of writing a story records
+    them: the admin, the importer, a restored revision, a queryset's `update()`. A story's old slug
+    points at the story itself, not at its next slug, so a chain of renames is one hop; the slug a
+    story takes (a rename, a rename back, a new story) is removed, so the live story always wins
+    and no story redirects to itself."""
+
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)  # Article.slug's shape
+    # CASCADE: a deleted story's old addresses answer 404, as its own does.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    left_at = models.DateTimeField(db_default=Now(), editable=False)  # when the story left it
+
+    class Meta:
+        ordering = ["-left_at", "-id"]
+        verbose_name = "old address"
+
+    def __str__(self) -> str:
+        return self.slug

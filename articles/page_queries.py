@@ -102,6 +102,9 @@ SELECT a.id, a.title, a.slug, a.summary, a.body, a.reading_minutes, a.published_
         LEFT JOIN articles_image ri ON ri.id = r.image_id
         LEFT JOIN articles_article t ON t.id = r.target_id
         WHERE r.article_id = a.id) AS teasers,
+    (SELECT coalesce(json_agg(json_build_object('kind', c.kind, 'text', c.text, 'made_at', c.made_at)
+        ORDER BY c.made_at, c.id), '[]')
+        FROM articles_correction c WHERE c.article_id = a.id) AS corrections,
     {_STORY_NEIGHBOURS}
 FROM articles_article a
 LEFT JOIN articles_section s ON s.id = a.section_id

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from articles.corrections import Correction
+
 
 def _date(value: str | None) -> datetime | None:
     """A timestamp inside JSON arrives as ISO 8601 text."""
@@ -134,6 +136,36 @@ class RelatedTeaser:
 
 
 @dataclass(slots=True)
+class Note:
+    """A correction, clarification, update or editor's note on the story (`Correction`)."""
+
+    kind: str
+    text: str
+    made_at: datetime
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Note:
+        return cls(data["kind"], data["text"], _date(data["made_at"]))
+
+    @property
+    def label(self) -> str:
+        return Correction.Kind(self.kind).label
+
+    @property
+    def headline_line(self) -> str:
+        """What the line under the headline says of the story's latest note: "Corrected"…"""
+        return NOTE_VERBS[self.kind]
+
+
+NOTE_VERBS = {
+    Correction.Kind.CORRECTION: "Corrected",
+    Correction.Kind.CLARIFICATION: "Clarified",
+    Correction.Kind.UPDATE: "Updated",
+    Correction.Kind.EDITORS_NOTE: "Editor's note added",
+}
+
+
+@dataclass(slots=True)
 class StoryPage:
     """The article page's story and everything around it."""
 
@@ -156,6 +188,7 @@ class StoryPage:
     teasers: list[RelatedTeaser]
     older: StoryLink | None
     newer: StoryLink | None
+    corrections: list[Note]
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> StoryPage:
@@ -166,6 +199,7 @@ class StoryPage:
             teasers=[RelatedTeaser.of(teaser) for teaser in data["teasers"]],
             older=StoryLink.of(data["older"]),
             newer=StoryLink.of(data["newer"]),
+            corrections=[Note.of(note) for note in data["corrections"]],
         )
         return cls(**data)
 

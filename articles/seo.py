@@ -98,6 +98,11 @@ def article_json_ld(
         data["dateModified"] = max(
             article.published_at, article.revised_at or article.published_at
         ).isoformat()
+    if article.corrections:  # schema.org has one type for every kind of note
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": note.text, "datePublished": note.made_at.isoformat()}
+            for note in article.corrections
+        ]
     data["author"] = [author_node(author, absolute) for author in authors]
     if article.hero_image:
         data["image"] = image_node(article.hero_image, absolute)

@@ -35,12 +35,16 @@ def unix_line_ends(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
+    from articles.corrections import Correction, stamp_story
     from articles.models import Article, ArticleAuthor, Image, RelatedLink, Section
     from authors.models import Author
 
     request_started.connect(listen_for_archive_changes, dispatch_uid="archive-change-listener")
     archive_changed_in_bulk.connect(archive_changed, dispatch_uid="archive-changed-in-bulk")
     stories_imported.connect(relearn_spelling, dispatch_uid="relearn-spelling")
+    post_save.connect(stamp_story, sender=Correction, dispatch_uid="correction-stamps-story")
+    post_delete.connect(stamp_story, sender=Correction, dispatch_uid="correction-deleted-stamps-story")
+    pre_save.connect(unix_line_ends, sender=Correction, dispatch_uid="line-ends-Correction")
     for model in (Article, ArticleAuthor, Author, Image, RelatedLink, Section):
         pre_save.connect(unix_line_ends, sender=model, dispatch_uid=f"line-ends-{model.__name__}")
         post_save.connect(

@@ -73,6 +73,8 @@ urlpatterns = [
     # Popular searches (and their facet counts) repeat: cached like any page, stale on any change.
     path("search/", search_page(search_views.search), name="search"),
     path("search/feed/", search_page(search_feed.SearchFeed()), name="search_feed"),
+    path("corrections/", page(views.CorrectionListView.as_view()), name="corrections"),
+    path("corrections/feed/", feed_page(feeds.CorrectionsFeed()), name="corrections_feed"),
     path("opensearch.xml", feed_page(views.opensearch), name="opensearch"),
     path("archive/", page(views.ArchiveIndexView.as_view()), name="archive"),
     path("archive/undated/", page(views.UndatedArchiveView.as_view()), name="archive_undated"),

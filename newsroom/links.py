@@ -96,6 +96,7 @@ class SiteLinks(NamedTuple):
     search: str
     sections: str
     opensearch: str
+    corrections: str
 
 
 def site_links() -> SiteLinks:
@@ -105,7 +106,16 @@ def site_links() -> SiteLinks:
 
 @lru_cache(maxsize=64)
 def _site_links(prefix: str, urlconf: str | None) -> SiteLinks:
-    names = ("home", "archive", "feed", "sitemap_index", "search", "section_index", "opensearch")
+    names = (
+        "home",
+        "archive",
+        "feed",
+        "sitemap_index",
+        "search",
+        "section_index",
+        "opensearch",
+        "corrections",
+    )
     return SiteLinks(*(reverse(name, urlconf=urlconf) for name in names))
 
 

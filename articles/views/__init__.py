@@ -17,11 +17,12 @@ from articles.views.archive import (
     YearArchiveView,
 )
 from articles.views.base import not_found
+from articles.views.corrections import CorrectionListView
 from articles.views.lists import AuthorDetailView, HomeView, SectionDetailView, SectionIndexView, opensearch
 from articles.views.story import article_detail, may_preview
 
 __all__ = [
-    "ArchiveIndexView", "AuthorDetailView", "DayArchiveView", "HomeView", "MonthArchiveView",
-    "SectionDetailView", "SectionIndexView", "UndatedArchiveView", "YearArchiveView",
+    "ArchiveIndexView", "AuthorDetailView", "CorrectionListView", "DayArchiveView", "HomeView",
+    "MonthArchiveView", "SectionDetailView", "SectionIndexView", "UndatedArchiveView", "YearArchiveView",
     "article_detail", "may_preview", "not_found", "opensearch",
 ]  # fmt: skip

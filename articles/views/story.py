@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Exists
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -16,8 +17,8 @@ from django.views.decorators.http import condition
 
 from articles import page_queries
 from articles.archive_state import archive_version
-from articles.http_cache import mark_public
-from articles.models import Article
+from articles.http_cache import mark_public, set_cache_control
+from articles.models import Article, OldSlug
 from articles.richtext import first_paragraph, reading_minutes
 from articles.rows import StoryPage
 from articles.views.base import describe, feed_link, page_meta
@@ -25,6 +26,11 @@ from authors.models import initials
 from newsroom.links import section_url, story_url, url
 
 STORY_SETTLED_AFTER = timedelta(days=7)
+# How long browsers and CDNs keep an old address's redirect. Without a lifetime, browsers keep a
+# 301 for good. It changes when its story is withdrawn or renamed again, or a new story takes the
+# address: a fresh story's page is kept five minutes for the same reason (`_cdn_seconds`).
+MOVED_SECONDS = 300
+OLD_SLUG_LENGTH = OldSlug._meta.get_field("slug").max_length
 
 
 def may_preview(user: Any) -> bool:
@@ -75,7 +81,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     A function, not a generic view: the busiest page skips a class's layers (~0.1 ms a page)."""
     story = _story(request, slug)
     if story is None:
-        raise Http404("No such story")
+        return _moved(request, slug)
     for author in story.authors:
         author.initials = initials(author.name)
     preview = not story.is_public
@@ -98,6 +104,25 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
     else:
         mark_public(response, max_age=300, s_maxage=_cdn_seconds(story))
+    return response
+
+
+def _moved(request: HttpRequest, slug: str) -> HttpResponse:
+    """No story has `slug`: a 301 to the current address of the public story that had it, else
+    the 404. Only here, after the story's statement found nothing, so a story's page costs no
+    more; one query on the old slugs' unique index. The query string is dropped, as the story's
+    page reads none (`urls.story_page`)."""
+    current = None
+    if len(slug) <= OLD_SLUG_LENGTH:
+        # The public gate: a draft's or a scheduled story's old address is a 404, as an unknown
+        # one is, and its new slug is never shown. A story that holds the address now wins.
+        moved = Article.objects.published().filter(old_slugs__slug=slug)
+        moved = moved.filter(~Exists(Article.objects.filter(slug=slug)))
+        current = moved.order_by().values_list("slug", flat=True).first()
+    if current is None:
+        raise Http404("No such story")
+    response = HttpResponsePermanentRedirect(story_url(current))
+    set_cache_control(response, request, max_age=MOVED_SECONDS, s_maxage=MOVED_SECONDS)
     return response
 
 

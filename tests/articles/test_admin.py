@@ -154,6 +154,8 @@ def test_saving_an_article_with_ordered_authors_sets_the_byline(editor_client):
         "teasers-0-url": "https://example.com/v",
         "teasers-0-target": "",
         "teasers-0-image": "",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
     }
     response = editor_client.post(admin_url(Article, "add"), form)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
@@ -186,6 +188,8 @@ def _change_form(article: Article, **changes) -> dict:
         "author_links-INITIAL_FORMS": "0",
         "teasers-TOTAL_FORMS": "0",
         "teasers-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
     }
     return form | changes
 

@@ -616,6 +616,7 @@ def test_every_page_has_one_h1_landmarks_and_head_tags(client, archive, kind):
         "Front page": "/",
         "Sections": "/sections/",
         "Archive": "/archive/",
+        "Corrections": "/corrections/",
         "Search": "/search/",
         "RSS feed": "/feed/",
         "Sitemap": "/sitemap.xml",

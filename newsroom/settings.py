@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "axes",
     "django_prose_editor",  # the admin's rich-text editor for story bodies (articles/richtext.py)
+    "reversion",  # stories' revisions: who or what made each, compared and restored (articles/revisions.py)
     "authors",
     "articles",
 ]

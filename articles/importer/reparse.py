@@ -61,7 +61,7 @@ def reparse(source: SourceDocument, *, dry_run: bool = False) -> Reparsed:
     result.changes = _changes(article, page, options)
     if result.changes and not dry_run:
         with transaction.atomic():
-            update_article(article, page, options, source)
+            update_article(article, page, options, source, made_by="reparse_sources")
             _note_parser(source, page)
     return result
 

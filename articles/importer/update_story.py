@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import reversion
+
+from articles import revisions
 from articles.importer import story_links, story_rows
 from articles.importer.outcomes import ImportOptions
 from articles.importer.pages import SavedPage
@@ -13,10 +16,26 @@ from articles.models import Article, Image, SourceDocument
 
 
 def update_article(
-    article: Article, page: SavedPage, options: ImportOptions, source: SourceDocument | None
+    article: Article,
+    page: SavedPage,
+    options: ImportOptions,
+    source: SourceDocument | None,
+    *,
+    made_by: str = "import",
 ) -> None:
     """A corrected version of a story: update it in place, keeping its slug and URL, and every
-    field an editor changed in the admin (`Article.edited_fields`)."""
+    field an editor changed in the admin (`Article.edited_fields`). A revision records it, made by
+    `made_by` (the import, or reparse_sources), with no user (articles/revisions.py)."""
+    revisions.keep_baseline(article)  # a story the import wrote with COPY: its state before this
+    # manage_manually: the story's saves on the way add nothing; it goes in once, as it ends, with
+    # its bylines and teasers (half the queries of recording it at each save).
+    with reversion.create_revision(manage_manually=True):
+        reversion.set_comment(f"Updated by {made_by} ({page.origin or page.sha256[:12]})")
+        _update(article, page, options, source)
+        reversion.add_to_revision(article)  # as it ends: its new bylines and teasers (no signals)
+
+
+def _update(article: Article, page: SavedPage, options: ImportOptions, source: SourceDocument | None) -> None:
     kept = set(article.edited_fields) | ({"byline"} if "authors" in article.edited_fields else set())
     _apply_fields(article, story_rows.article_fields(page, options), kept)
     if "section" not in kept:

@@ -135,6 +135,16 @@ class RelatedTeaser:
         return cls(**data)
 
 
+# What a note is called at the foot of the story, and what the line under the headline says of it.
+NOTE_LABELS = dict(Correction.Kind.choices)
+NOTE_VERBS = {
+    Correction.Kind.CORRECTION: "Corrected",
+    Correction.Kind.CLARIFICATION: "Clarified",
+    Correction.Kind.UPDATE: "Updated",
+    Correction.Kind.EDITORS_NOTE: "Editor's note added",
+}
+
+
 @dataclass(slots=True)
 class Note:
     """A correction, clarification, update or editor's note on the story (`Correction`)."""
@@ -142,27 +152,13 @@ class Note:
     kind: str
     text: str
     made_at: datetime
+    label: str
+    verb: str
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Note:
-        return cls(data["kind"], data["text"], _date(data["made_at"]))
-
-    @property
-    def label(self) -> str:
-        return Correction.Kind(self.kind).label
-
-    @property
-    def headline_line(self) -> str:
-        """What the line under the headline says of the story's latest note: "Corrected"…"""
-        return NOTE_VERBS[self.kind]
-
-
-NOTE_VERBS = {
-    Correction.Kind.CORRECTION: "Corrected",
-    Correction.Kind.CLARIFICATION: "Clarified",
-    Correction.Kind.UPDATE: "Updated",
-    Correction.Kind.EDITORS_NOTE: "Editor's note added",
-}
+        kind = data["kind"]
+        return cls(kind, data["text"], _date(data["made_at"]), NOTE_LABELS[kind], NOTE_VERBS[kind])
 
 
 @dataclass(slots=True)

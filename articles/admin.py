@@ -12,7 +12,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from js_asset import Media
 
-from articles import revisions
+from articles import (
+    admin_imports,  # noqa: F401 (registers the imports' audit trail)
+    revisions,
+)
 from articles.admin_history import StoryHistory
 from articles.corrections import Correction
 from articles.events import archive_changed_in_bulk

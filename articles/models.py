@@ -15,7 +15,8 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
 from articles import rules
-from articles.corrections import Correction  # noqa: F401 (a model of this app: registered here)
+from articles.corrections import Correction  # noqa: F401 (models of this app: registered here)
+from articles.import_log import ImportedStory, ImportRun  # noqa: F401
 from articles.querysets import (
     LISTING_ORDER,
     ArticleAuthorQuerySet,

@@ -43,6 +43,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from tqdm import tqdm
 
 from articles.events import stories_imported
+from articles.import_log import ImportRecorder
 from articles.importer.load import ImportOptions, Outcome, import_pages
 from articles.importer.pages import SavedPage, Unreadable, read_page_file, read_saved_page
 from articles.importer.sniff import NotAPage
@@ -97,12 +98,18 @@ class Command(BaseCommand):
                 self._read_pages(files, failures, as_json=options["json"], jobs=options["jobs"])
             )
             progress = tqdm(total=len(files), unit="page", file=sys.stderr, disable=None, leave=False)
+            trail = None if options["dry_run"] else ImportRecorder(_arguments(options))
             for result in import_pages(pages, options=import_options):
                 counts[result.outcome] += 1
                 if result.outcome is Outcome.FAILED:
                     failures.append((result.page.origin, result.error))
+                elif trail and result.outcome in (Outcome.CREATED, Outcome.UPDATED) and result.article_id:
+                    trail.story(result.article_id, result.outcome.value, result.page.origin)
                 progress.update(1)
             progress.close()
+            if trail:
+                # (files refused before parsing fail too: the failures list holds them all)
+                trail.finish({**{o.value: n for o, n in counts.items()}, "failed": len(failures)}, failures)
             if options["dry_run"]:
                 transaction.set_rollback(True)
             else:
@@ -245,3 +252,9 @@ def _read_one(path: str) -> SavedPage | Unreadable:
         return read_saved_page(sys.stdin.buffer.read(MAX_PAGE_BYTES + 1)[:MAX_PAGE_BYTES], origin=path)
     except NotAPage as refusal:
         return Unreadable(path, str(refusal))
+
+
+def _arguments(options: dict) -> str:
+    """The run's paths and the options it was given, for its audit trail."""
+    given = [f"--{name} {options[name]}" for name in ("section", "published", "status") if options[name]]
+    return " ".join([*options["paths"], *given])

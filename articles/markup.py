@@ -1,9 +1,11 @@
-"""Markup that reader pages repeat for every story of a list, written as Python: a teaser's date and
-meta line, a search hit, a facet's links. The home page shows 60 datelines; as template code they
-were half of its rendering time. Escaping is `format_html`'s, as in the templates (tested against
-it in tests/articles/test_reader_tags.py).
+"""What reader pages need from Python besides their rows: the sections' story counts and order (the
+menu, the sections index), the front page's "By section" blocks rendered for the cache, and the one
+piece of markup still written in Python, the teaser list (`story_list`, with its meta lines and
+datelines).
 
-Each function takes a story as a model instance or as a row (`articles.page_queries.Row`)."""
+All other markup is in the templates: datelines, the "By section" blocks (templates/articles/
+_headlines.html), search hits and facets (_search.html), as Jinja2 macros escaped by autoescape. The
+teaser list stays here because a benchmark says so: its comment gives the figures."""
 
 from __future__ import annotations
 
@@ -15,10 +17,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef
-from django.utils import timezone
-from django.utils.dates import MONTHS, MONTHS_AP
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.template import engines
+from django.utils.dates import MONTHS
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from markupsafe import Markup
 
 from articles.archive_state import archive_cached
 from articles.models import Article, Section
@@ -32,7 +35,6 @@ NAV_SECTIONS = 8
 SECTION_COUNTS_SECONDS = 600
 
 SECTION_COUNTS_KEY = "section-counts"
-DATE_UNKNOWN = mark_safe('<span class="date-unknown">Date unknown</span>')
 
 
 def section_counts() -> dict[int, int]:
@@ -75,54 +77,39 @@ def _section_links() -> tuple[list[tuple[str, str]], bool]:
     )
 
 
-def dateline(when: datetime | None) -> SafeString:
-    """A story's date as <time>, or "Date unknown": archived pages often carry none, and we never
-    invent one."""
-    return datelines()(when)
+def section_blocks(blocks: list[Any]) -> Markup:
+    """The front page's "By section" blocks as markup, for the view to keep in the cache: the
+    `section_blocks` macro of templates/articles/_headlines.html (a block: `id`, `name`, `slug` and
+    `stories`)."""
+    return engines["jinja2"].env.get_template("articles/_headlines.html").module.section_blocks(blocks)
 
 
-def datelines() -> Callable[[datetime | None], SafeString]:
-    """`dateline` with the current time zone and language looked up once: for a list of stories."""
-    zone, months = current_timezone(), _month_names(current_language())
+# --- the teaser list: markup in Python, where the benchmark wants it ---
+#
+# bench/page_instructions.py (100,000 stories, --requests 100), instructions a request, with the
+# teaser lists as Jinja2 macros (story_list → story_meta → dateline, in the manner of
+# templates/articles/_headlines.html) against this function: the section page 8.50 M against
+# 5.89 M, the author page 9.31 M against 6.34 M, the front page 9.56 M against 6.77 M (the
+# f-strings before this function, with a mark_safe per date and meta line: 6.32, 6.78 and 7.13 M,
+# so the macros cost +34-37%). The fastest macro form tried, one macro with the meta line and the
+# date inlined and filters for the links, still cost 38,000 instructions more a teaser (20 teasers
+# in isolation: 3.18 M against 2.41 M; about +10% on the front page): Jinja2 makes a Markup object
+# of every value it writes, resolves every attribute through Environment.getattr, and binds every
+# macro call's arguments in Python. So a list's teasers are written here, escaped with html.escape
+# (the text of Django's escape()); their date is the `dateline` macro's markup, and
+# tests/articles/test_reader_tags.py checks that the two agree.
 
-    def dateline(when: datetime | None) -> SafeString:
-        if when is None:
-            return DATE_UNKNOWN
-        local = when.astimezone(zone)
-        # What date_format(local, "c") and "F j, Y" give, at a tenth of their cost.
-        month = months[local.month]
-        return mark_safe(f'<time datetime="{local.isoformat()}">{month} {local.day}, {local.year:04d}</time>')
-
-    return dateline
-
-
-@lru_cache(maxsize=64)
-def _month_names(language: str | None) -> dict[int, str]:
-    """The months' names in `language` (the active one, which the cache is keyed on), escaped."""
-    return {month: escape(month_name(language, month)) for month in MONTHS}
-
-
-@lru_cache(maxsize=256)
-def month_name(language: str | None, month: int) -> str:
-    """The month's name in `language`, the active one (which the cache is keyed on)."""
-    return str(MONTHS[month])  # not the lazy translation, which is looked up at each use
-
-
-def story_meta(story: Any, dateline: Callable[[datetime | None], SafeString] = dateline) -> SafeString:
-    """The line under a teaser: byline · date · read time."""
-    # f-strings with escape() rather than format_html: the same markup at a third of the cost.
-    byline = f'<span class="story-byline-text">{escape(story.byline)}</span> · ' if story.byline else ""
-    minutes = f" · {int(story.reading_minutes)} min read" if story.reading_minutes else ""
-    return mark_safe(f'<p class="story-meta">{byline}{dateline(story.published_at)}{minutes}</p>')
+SUMMARY_WORDS = 45
+TRUNCATED = " …"
+DATE_UNKNOWN = mark_safe('<span class="date-unknown">Date unknown</span>')
 
 
 def story_list(
     stories: list[Any], level: int = 2, show_section: bool = False, empty_text: str = "No stories here yet."
 ) -> SafeString:
-    """A list of teasers (<ol class="story-list">): section, headline, summary, meta line; or
-    `empty_text`. Written in Python, with the links' prefix, time zone and language looked up once:
-    as a template loop, the home page's 20 teasers and its section headlines were half of the
-    page's time, uncached."""
+    """A list of teasers (<ol class="story-list">): section, headline, summary, meta line (byline ·
+    date · read time); or `empty_text`. A story is a model instance or a row: only its attributes
+    are read. The links' prefix, the time zone and the language are looked up once a list."""
     if not stories:
         return format_html('<p class="empty">{}</p>', empty_text)
     level = int(level)
@@ -140,37 +127,42 @@ def story_list(
             if story.summary
             else ""
         )
-        link = f'<a href="{escape(story_url(story.slug))}">{escape(story.title)}</a>'
+        byline = f'<span class="story-byline-text">{escape(story.byline)}</span> · ' if story.byline else ""
+        minutes = f" · {int(story.reading_minutes)} min read" if story.reading_minutes else ""
         items.append(
-            f'<li class="story-item">\n<article class="story-card">\n{kicker}'
-            f'<h{level} class="story-title">{link}</h{level}>\n{summary}{story_meta(story, dateline)}\n'
-            "</article>\n</li>"
+            f'<li class="story-item">\n<article class="story-card">\n{kicker}<h{level} class="story-title">'
+            f'<a href="{escape(story_url(story.slug))}">{escape(story.title)}</a></h{level}>\n{summary}'
+            f'<p class="story-meta">{byline}{dateline(story.published_at)}{minutes}</p>\n</article>\n</li>'
         )
     return mark_safe('<ol class="story-list">\n' + "\n".join(items) + "\n</ol>")
 
 
-def section_blocks(blocks: list[Any]) -> SafeString:
-    """The front page's "By section" blocks: each section's name and its newest headlines, with
-    their dates (a block: `id`, `name`, `slug` and `stories`)."""
-    story_url, section_url, dateline = slug_urls("article_detail"), slug_urls("section_detail"), datelines()
-    parts = []
-    for block in blocks:
-        headlines = "\n".join(
-            f'<li><a href="{escape(story_url(story.slug))}">{escape(story.title)}</a> '
-            f"{dateline(story.published_at)}</li>"
-            for story in block.stories
+def datelines() -> Callable[[datetime | None], str]:
+    """The `dateline` macro's markup for a list's dates, the time zone and language looked up once."""
+    zone, months = current_timezone(), _month_names(current_language())
+
+    def dateline(when: datetime | None) -> str:
+        if when is None:
+            return DATE_UNKNOWN
+        local = when.astimezone(zone)
+        # What the `date` filter's "c" and "F j, Y" give (articles/templating.py), at a tenth of the cost.
+        return (
+            f'<time datetime="{local.isoformat()}">{months[local.month]} {local.day}, {local.year:04d}</time>'
         )
-        parts.append(
-            f'<section class="section-block" aria-labelledby="section-{int(block.id)}">\n'
-            f'<h3 id="section-{int(block.id)}" class="section-block-title">'
-            f'<a href="{escape(section_url(block.slug))}">{escape(block.name)}</a></h3>\n'
-            f"<ul>\n{headlines}\n</ul>\n</section>"
-        )
-    return mark_safe("\n".join(parts))
+
+    return dateline
 
 
-SUMMARY_WORDS = 45
-TRUNCATED = " …"
+@lru_cache(maxsize=64)
+def _month_names(language: str | None) -> dict[int, str]:
+    """The months' names in `language` (the active one, which the cache is keyed on), escaped."""
+    return {month: escape(month_name(language, month)) for month in MONTHS}
+
+
+@lru_cache(maxsize=256)
+def month_name(language: str | None, month: int) -> str:
+    """The month's name in `language`, the active one (which the cache is keyed on)."""
+    return str(MONTHS[month])  # not the lazy translation, which is looked up at each use
 
 
 def truncatewords(text: str, length: int) -> str:
@@ -180,37 +172,3 @@ def truncatewords(text: str, length: int) -> str:
     if len(words) <= length or kept.endswith(TRUNCATED):
         return kept
     return kept + TRUNCATED
-
-
-def search_hit(hit: Any) -> SafeString:
-    """A search result's <li>: the headline linking into the story, section · date · byline, the
-    highlighted snippet (or the summary when the words are only in the body beyond the snippet's
-    window). One call per hit: as template loops over their fields, hits and facets were ~40% of a
-    results page's rendering."""
-    article = hit.article
-    meta = [conditional_escape(article.section.name)] if article.section else []
-    if article.published_at is None:
-        meta.append("Date unknown")
-    else:
-        local = timezone.localtime(article.published_at)
-        when = f"{MONTHS_AP[local.month]} {local.day}, {local.year}"  # the `date:"N j, Y"` filter's text
-        meta.append(format_html('<time datetime="{}">{}</time>', local.isoformat(), when))
-    if article.byline:
-        meta.append(conditional_escape(article.byline))
-    text = hit.snippet or article.summary
-    return format_html(
-        '<li class="search-hit">\n<h3><a href="{}">{}</a></h3>\n<p class="story-meta">{}</p>\n{}</li>',
-        hit.url,
-        article.title,
-        mark_safe(" · ".join(meta)),  # each part escaped above
-        format_html('<p class="search-snippet">{}</p>', text) if text else "",
-    )
-
-
-def facet_items(items: list[dict]) -> SafeString:
-    """<li>s of one facet group: a link that narrows the search, and its count."""
-    return format_html_join(
-        "\n",
-        '<li><a href="{}">{}</a> <span class="count">{}</span></li>',
-        ((item["url"], item["label"], item["count"]) for item in items),
-    )

@@ -7,7 +7,9 @@ an index in turn. The same teaser markup renders in 0.35 ms against 0.90 ms (ben
 passes `request`, `csrf_input` and `csrf_token` to every template.
 
 Templates read data by attribute only (`story.title`), which Jinja2 resolves on a model instance
-and on a row (a dict) alike, and call the functions below for URLs and computed markup."""
+and on a row (a dict) alike, and call the functions below for URLs and data. The markup is in the
+templates (what lists repeat: the macros of templates/articles/_headlines.html and _search.html), but
+for the teaser lists, `story_list`, which a benchmark keeps in Python (articles/markup.py)."""
 
 from __future__ import annotations
 
@@ -20,12 +22,13 @@ from typing import Any
 from django.conf import settings
 from django.templatetags.static import static
 from django.utils import dateformat, timezone
+from django.utils.dates import MONTHS_AP
 from django.utils.text import Truncator
 from jinja2 import ChainableUndefined, Environment
 
 from articles import markup, richtext, seo
 from newsroom import renditions
-from newsroom.links import author_url, media_url, section_url, site_links, story_url, url
+from newsroom.links import author_url, media_url, section_url, site_links, slug_urls, story_url, url
 from newsroom.request_scope import current_language, current_timezone
 
 
@@ -45,13 +48,21 @@ def format_date(value: date | datetime | None, format_string: str) -> str:
     return fast(value) if fast else dateformat.format(value, format_string)
 
 
-# The formats the article page uses (eight dates a page), without the general formatter's cost.
+@lru_cache(maxsize=256)
+def month_name_ap(language: str | None, month: int) -> str:
+    """The month's name as the Associated Press abbreviates it ("N"), in `language` as above."""
+    return str(MONTHS_AP[month])
+
+
+# The formats of the article page (eight dates a page), the datelines and the search hits (ten a
+# page, "N j, Y"), without the general formatter's cost.
 FAST_DATE_FORMATS: dict[str, Callable[[date], str]] = {
     "c": lambda value: value.isoformat(),
     "Ymd": lambda value: f"{value.year:04d}{value.month:02d}{value.day:02d}",
     "F j, Y": lambda value: (
         f"{markup.month_name(current_language(), value.month)} {value.day}, {value.year:04d}"
     ),
+    "N j, Y": lambda value: f"{month_name_ap(current_language(), value.month)} {value.day}, {value.year:04d}",
 }
 
 
@@ -77,11 +88,9 @@ def environment(**options: Any) -> Environment:
         story_url=story_url,
         author_url=author_url,
         section_url=section_url,
+        slug_urls=slug_urls,
         section_links=markup.section_links,
-        dateline=markup.dateline,
-        story_list=markup.story_list,
-        search_hit=markup.search_hit,
-        facet_items=markup.facet_items,
+        story_list=markup.story_list,  # the one piece of markup written in Python: see its comment
         bullet_run=richtext.bullet_run,
         image_srcset=lambda image: renditions.srcset(image, media_url),
         avatar_url=lambda author: renditions.smallest_url(author.avatar_renditions, author.avatar, media_url),

@@ -424,10 +424,12 @@ def test_pages_cut_from_the_census_follow_the_same_order(headlines, monkeypatch,
 
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata"])
 def test_a_hit_prints_its_date_as_the_date_filter_would(zone):
+    from django.template import engines
     from django.template.defaultfilters import date as date_filter
 
-    from articles.markup import search_hit
     from articles.search.ranking import Hit
+
+    search_hit = engines["jinja2"].env.get_template("articles/_search.html").module.search_hit
 
     with timezone.override(zone):
         for when in (at(2024, 9, 1), at(2001, 3, 31), timezone.make_aware(datetime(2020, 1, 1, 2, 30))):
@@ -437,8 +439,11 @@ def test_a_hit_prints_its_date_as_the_date_filter_would(zone):
 
 
 def test_a_hit_escapes_what_the_archive_holds():
-    from articles.markup import search_hit
+    from django.template import engines
+
     from articles.search.ranking import Hit
+
+    search_hit = engines["jinja2"].env.get_template("articles/_search.html").module.search_hit
 
     story = Article(title="<b>Bold</b> move", slug="t", byline="Ann & <i>Bo</i>", summary="<script>")
     html = search_hit(Hit(story))

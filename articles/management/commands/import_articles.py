@@ -256,5 +256,7 @@ def _read_one(path: str) -> SavedPage | Unreadable:
 
 def _arguments(options: dict) -> str:
     """The run's paths and the options it was given, for its audit trail."""
-    given = [f"--{name} {options[name]}" for name in ("section", "published", "status") if options[name]]
+    given = [f"--{name} {options[name]}" for name in ("section", "published") if options[name]]
+    if options["status"] != Article.Status.PUBLISHED:
+        given.append(f"--status {options['status']}")
     return " ".join([*options["paths"], *given])

@@ -97,19 +97,8 @@ class Command(BaseCommand):
             pages = read_ahead(
                 self._read_pages(files, failures, as_json=options["json"], jobs=options["jobs"])
             )
-            progress = tqdm(total=len(files), unit="page", file=sys.stderr, disable=None, leave=False)
             trail = None if options["dry_run"] else ImportRecorder(_arguments(options))
-            for result in import_pages(pages, options=import_options):
-                counts[result.outcome] += 1
-                if result.outcome is Outcome.FAILED:
-                    failures.append((result.page.origin, result.error))
-                elif trail and result.outcome in (Outcome.CREATED, Outcome.UPDATED) and result.article_id:
-                    trail.story(result.article_id, result.outcome.value, result.page.origin)
-                progress.update(1)
-            progress.close()
-            if trail:
-                # (files refused before parsing fail too: the failures list holds them all)
-                trail.finish({**{o.value: n for o, n in counts.items()}, "failed": len(failures)}, failures)
+            self._load(pages, import_options, len(files), counts, failures, trail)
             if options["dry_run"]:
                 transaction.set_rollback(True)
             else:
@@ -117,6 +106,29 @@ class Command(BaseCommand):
                     sender=self.__class__, created=counts[Outcome.CREATED], updated=counts[Outcome.UPDATED]
                 )
         self._summarise(counts, failures, report, dry_run=options["dry_run"])
+
+    def _load(
+        self,
+        pages: Iterator[SavedPage],
+        options: ImportOptions,
+        total: int,
+        counts: Counter[Outcome],
+        failures: list[tuple[str, str]],
+        trail: ImportRecorder | None,
+    ) -> None:
+        """Load the pages, counting outcomes and keeping failures; the trail lists the stories."""
+        progress = tqdm(total=total, unit="page", file=sys.stderr, disable=None, leave=False)
+        for result in import_pages(pages, options=options):
+            counts[result.outcome] += 1
+            if result.outcome is Outcome.FAILED:
+                failures.append((result.page.origin, result.error))
+            elif trail and result.outcome in (Outcome.CREATED, Outcome.UPDATED) and result.article_id:
+                trail.story(result.article_id, result.outcome.value, result.page.origin)
+            progress.update(1)
+        progress.close()
+        if trail:
+            # (files refused before parsing fail too: the failures list holds them all)
+            trail.finish({**{o.value: n for o, n in counts.items()}, "failed": len(failures)}, failures)
 
     def _read_pages(
         self, files: list[str], failures: list, *, as_json: bool, jobs: int

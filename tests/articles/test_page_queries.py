@@ -147,7 +147,8 @@ def test_the_statement_reads_the_listing_indexes(every_case, settings):
         condition = next(line for line in lines[scan + 1 :] if "Index Cond" in line)
         assert "published_at" in condition
     sorted_by = [line.split("Sort Key:")[1].strip() for line in explained.splitlines() if "Sort Key:" in line]
-    assert set(sorted_by) <= {'l."position", l.id', 'r."position", r.id'}  # the story's own bylines, teasers
+    own_rows = {'l."position", l.id', 'r."position", r.id', "c.made_at, c.id"}  # bylines, teasers, notes
+    assert set(sorted_by) <= own_rows
 
 
 # --- lists ------------------------------------------------------------------------------------------

@@ -172,3 +172,41 @@ def truncatewords(text: str, length: int) -> str:
     if len(words) <= length or kept.endswith(TRUNCATED):
         return kept
     return kept + TRUNCATED
+
+
+# --- correction notes -------------------------------------------------------------------------------
+# Written here for the teaser lists' reason: as template code, three notes (their dates, labels and
+# text) cost the uncached article page 8% more instructions than the same story without them
+# (bench/RESULTS.md, "Refactor … and editorial integrity"); as one string each, far less.
+
+
+def _note_time(when: datetime) -> str:
+    local = when.astimezone(current_timezone())
+    shown = f"{month_name(current_language(), local.month)} {local.day}, {local.year:04d}"
+    return f'<time datetime="{local.isoformat()}">{shown}</time>'
+
+
+def notes_line(notes: list[Any]) -> Markup:
+    """The line under the headline about the story's latest note: "Corrected on March 20, 2025"."""
+    if not notes:
+        return Markup("")
+    latest = notes[-1]
+    return Markup(
+        f'<p class="story-notes-line"><a href="#corrections">{escape(latest.verb)} on '
+        f"{_note_time(latest.made_at)}</a></p>"
+    )
+
+
+def notes_block(notes: list[Any]) -> Markup:
+    """The story's notes at its foot, oldest first."""
+    if not notes:
+        return Markup("")
+    items = "".join(
+        f'<li><strong class="note-kind">{escape(note.label)}</strong>, {_note_time(note.made_at)}: '
+        f"{escape(note.text)}</li>"
+        for note in notes
+    )
+    return Markup(
+        '<section class="story-notes" id="corrections" aria-labelledby="corrections-heading">'
+        f'<h2 id="corrections-heading">Corrections and updates</h2><ul>{items}</ul></section>'
+    )

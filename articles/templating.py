@@ -90,6 +90,8 @@ def environment(**options: Any) -> Environment:
         section_url=section_url,
         slug_urls=slug_urls,
         section_links=markup.section_links,
+        notes_line=markup.notes_line,
+        notes_block=markup.notes_block,
         story_list=markup.story_list,  # the one piece of markup written in Python: see its comment
         bullet_run=richtext.bullet_run,
         image_srcset=lambda image: renditions.srcset(image, media_url),

@@ -19,6 +19,7 @@ from articles.corrections import Correction  # noqa: F401 (models of this app: r
 from articles.import_log import ImportedStory, ImportRun  # noqa: F401
 from articles.querysets import (
     LISTING_ORDER,
+    UTC_MONTH_DAY,
     ArticleAuthorQuerySet,
     ArticleQuerySet,
     SectionQuerySet,
@@ -238,6 +239,8 @@ class Article(models.Model):
             ),
             # Sitemaps' lastmod and feeds' "latest change": MAX(updated_at) walks this backwards.
             models.Index(F("updated_at").desc(), name="article_updated_idx", condition=Q(status="published")),
+            # "On this day" (`on_this_day`): a calendar day's stories of every year, by UTC month-day.
+            models.Index(UTC_MONTH_DAY, name="article_on_this_day_idx", condition=Q(status="published")),
         ]
 
     def __str__(self) -> str:

@@ -1,15 +1,16 @@
 """The archive's queries as querysets: what readers may see (`published`, the gate of
-`articles.rules`), lists in the listing order, the date archive's periods, an author's stories."""
+`articles.rules`), lists in the listing order, the date archive's periods, an author's stories,
+the stories of a calendar day in every year ("on this day")."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, models
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery
 from django.utils import timezone
 
 from articles.rules import PUBLISHED, listing_order, public_q
@@ -23,6 +24,18 @@ SEARCH_COLUMNS = ("search_vector", "search_vector_head", "search_filters")
 # the story's date: the order of `author_listing_idx`.
 LISTING_ORDER = listing_order()
 AUTHOR_LISTING_ORDER = listing_order("author_links__article_published_at", "author_links__article_id")
+# A story's month and day in UTC as one number (March 18: 318), what `article_on_this_day_idx`
+# holds. In UTC, not the site's zone: the expression stays immutable and the index valid whatever
+# TIME_ZONE is set to; `on_this_day` reads the UTC days a local day can overlap and keeps those
+# of the local day. No parameter in it: a bound zone or factor would not match the index.
+UTC_MONTH_DAY = Func(
+    F("published_at"),
+    template=(
+        "(EXTRACT(MONTH FROM %(expressions)s AT TIME ZONE 'UTC')::integer * 100"
+        " + EXTRACT(DAY FROM %(expressions)s AT TIME ZONE 'UTC')::integer)"
+    ),
+    output_field=IntegerField(),
+)
 
 
 class SectionQuerySet(models.QuerySet):
@@ -59,6 +72,17 @@ class ArticleQuerySet(models.QuerySet):
 
     def undated(self) -> ArticleQuerySet:
         return self.filter(published_at__isnull=True)
+
+    def on_this_day(self, month: int, day: int) -> ArticleQuerySet:
+        """The stories dated `month`/`day` (in the current time zone) of any year. The index
+        (`article_on_this_day_idx`, published stories) finds those dated the day before, the day or
+        the day after in UTC, which hold every story of the local day whatever the zone's offset;
+        the local date is then tested on those few. Undated stories are never on a day."""
+        return (
+            self.alias(utc_month_day=UTC_MONTH_DAY)
+            .filter(utc_month_day__in=utc_month_days_around(month, day))
+            .filter(published_at__month=month, published_at__day=day)
+        )
 
     def datetimes(
         self, field_name: str, kind: str, order: str = "ASC", tzinfo: object | None = None
@@ -133,3 +157,25 @@ class ArticleAuthorQuerySet(models.QuerySet):
     def public(self) -> ArticleAuthorQuerySet:
         """Bylines of public stories, by the story's status and date as copied onto the byline."""
         return self.filter(public_q("article_status", "article_published_at"))
+
+
+def utc_month_days_around(month: int, day: int) -> list[int]:
+    """The UTC month-days (`UTC_MONTH_DAY`) a local `month`/`day` may overlap in some year: the day
+    and its neighbours in a leap year and in a common one (March 1 follows February 29 or 28).
+    A ValueError for a day no year has."""
+    days = {
+        when + timedelta(days=step)
+        for year in (2000, 2001)  # a leap year and a common one
+        if (when := _calendar_day(year, month, day)) is not None
+        for step in (-1, 0, 1)
+    }
+    if not days:
+        raise ValueError(f"no such day: {month:02d}-{day:02d}")
+    return sorted({when.month * 100 + when.day for when in days})
+
+
+def _calendar_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

@@ -44,9 +44,19 @@ class TwoDigitsConverter(DigitsConverter):
     width = 2
 
 
+class MonthDayConverter(DigitsConverter):
+    """A calendar day as `MM-DD` (`/on-this-day/03-18/`); whether it exists is the view's to say."""
+
+    regex = "[0-9]{2}-[0-9]{2}"
+
+    def to_url(self, value: object) -> str:
+        return str(value)
+
+
 register_converter(SlugTextConverter, "slugtext")
 register_converter(YearConverter, "yyyy")
 register_converter(TwoDigitsConverter, "dd")
+register_converter(MonthDayConverter, "mmdd")
 
 # Public pages: served from the page cache to anonymous readers, cacheable by CDNs, each under the
 # query parameters it reads (others are ignored). The home page changes most often, so browsers
@@ -83,6 +93,9 @@ urlpatterns = [
     path(
         "archive/<yyyy:year>/<dd:month>/<dd:day>/", page(views.DayArchiveView.as_view()), name="archive_day"
     ),
+    # Today's day moves at midnight: a redirect, kept no later than that, to the day's cached page.
+    path("on-this-day/", views.on_this_day_today, name="on_this_day_today"),
+    path("on-this-day/<mmdd:month_day>/", page(views.OnThisDayView.as_view()), name="on_this_day"),
     path(
         "sitemap.xml",
         sitemap_page(sitemap_views.index),

@@ -14,6 +14,7 @@ from js_asset import Media
 
 from articles import (
     admin_imports,  # noqa: F401 (registers the imports' audit trail)
+    admin_search,  # noqa: F401 (registers search's synonyms)
     revisions,
 )
 from articles.admin_history import StoryHistory

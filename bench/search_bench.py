@@ -131,6 +131,20 @@ def query_classes(cursor) -> tuple[dict[str, tuple[str, str]], dict[str, list[st
     return classes, terms
 
 
+def use_synonyms(terms: dict[str, list[str]]) -> None:
+    """Searches' known terms (`articles.search.synonyms.known_terms`, the editors' list) replaced
+    by one group per frequency bucket, its two words: every query class's term is then searched
+    with an alternate form as common as itself, the worst case of a synonym."""
+    from articles.search import synonyms
+
+    known = {}
+    for words in terms.values():
+        if len(words) == 2:
+            known |= {word: tuple(words) for word in words}
+    synonyms.known_terms = lambda: known
+    print("Synonyms:", ", ".join(f"{a}/{b}" for a, b in {pair for pair in known.values()}))
+
+
 class Runner:
     """One callable per variant; each takes (q, sort) and does the variant's whole work."""
 
@@ -148,12 +162,14 @@ class Runner:
         it; the form's parsing is done once (it is not database work)."""
         from articles.forms import SearchForm
         from articles.search.sql import Search
+        from articles.search.synonyms import with_alternates
 
         key = ("form", q, sort)
         if key not in self._cache:
             form = SearchForm({"q": q, "sort": sort})
             form.is_valid()
-            self._cache[key] = (form.parsed(), form.sort_value)
+            # As the page builds it: with the known alternate spellings (`--synonyms`).
+            self._cache[key] = (with_alternates(form.parsed()), form.sort_value)
         parsed, sort_value = self._cache[key]
         return Search(parsed, sort_value)
 
@@ -521,6 +537,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--generator-seed", type=int, default=2026, help="the archive's --seed")
     parser.add_argument("--write", action="store_true", help="write the figures into bench/RESULTS.md")
+    parser.add_argument(
+        "--synonyms",
+        action="store_true",
+        help="give each query's term an alternate form of the same frequency (an OR of two terms)",
+    )
     args = parser.parse_args()
 
     from bench.page_bench import use_production_settings
@@ -539,7 +560,9 @@ def main() -> int:
     started, load_before = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()
     runner = Runner()
     with connection.cursor() as cursor:
-        classes, _terms = query_classes(cursor)
+        classes, terms = query_classes(cursor)
+    if args.synonyms:
+        use_synonyms(terms)
     frequencies = document_frequencies(runner, classes)
     warm(connection)
     measure(runner, classes, FAST, 1, args.seed)  # warm caches and connections

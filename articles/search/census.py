@@ -14,7 +14,7 @@ from django.utils import timezone
 from articles.archive_state import archive_cached
 from articles.search import limits
 from articles.search.limits import FACET_LISTED
-from articles.search.sql import CENSUS_SETTINGS, ORDERS, TSQUERY, Search
+from articles.search.sql import CENSUS_SETTINGS, ORDERS, Search
 from articles.search.statements import Statement, merge, run_scope
 
 
@@ -58,20 +58,20 @@ def _sample_sql(search: Search) -> tuple[str, dict[str, object], bool]:
     )
     if not text:
         return columns.format(head="FALSE") + where, params, False
-    params = merge(params, {"query": text})
+    params = merge(params, search.query_params)
     if search.headlines_only:
-        head_only = f"{columns.format(head='TRUE')}{where} AND search_vector_head @@ {TSQUERY}"
+        head_only = f"{columns.format(head='TRUE')}{where} AND search_vector_head @@ {search.tsquery_sql}"
         return head_only, params, False
     # One branch when a head match may fail (`-word`), or when a section or author filter keeps
     # few of the headline matches (151 of a 10% word's 3,869 at 1M stories, for one section
     # after 2015): the body index is read anyway.
     if search.excludes or search.parsed.section or search.parsed.author:
-        head = f"search_vector_head @@ {TSQUERY}"
-        return f"{columns.format(head=head)}{where} AND search_vector @@ {TSQUERY}", params, False
+        head = f"search_vector_head @@ {search.tsquery_sql}"
+        return f"{columns.format(head=head)}{where} AND search_vector @@ {search.tsquery_sql}", params, False
     return (
-        f"({columns.format(head='TRUE')}{where} AND search_vector_head @@ {TSQUERY}) UNION ALL "
-        f"({columns.format(head='FALSE')}{where} AND search_vector @@ {TSQUERY} "
-        f"AND NOT search_vector_head @@ {TSQUERY})",
+        f"({columns.format(head='TRUE')}{where} AND search_vector_head @@ {search.tsquery_sql}) UNION ALL "
+        f"({columns.format(head='FALSE')}{where} AND search_vector @@ {search.tsquery_sql} "
+        f"AND NOT search_vector_head @@ {search.tsquery_sql})",
         params,
         True,
     )
@@ -82,8 +82,8 @@ def census_statement(search: Search, facets: bool = True, titles: bool = False) 
     `titles`, the stories titled exactly as a plain query (the jump to a story), in the same
     round trip."""
     sample, params, split = _sample_sql(search)
-    columns = ["(SELECT count(*) FROM found) AS total", f"numnode({TSQUERY}) AS lexemes"]
-    params = merge(params, {"query": search.parsed.text})
+    columns = ["(SELECT count(*) FROM found) AS total", f"numnode({search.tsquery_sql}) AS lexemes"]
+    params = merge(params, search.query_params)
     if facets:
         # Counts are grouped by id first and names joined after, so that only the few groups
         # shown are looked up (row by row, these lookups were most of the census's time).
@@ -180,7 +180,7 @@ def cached_census(search: Search, titles: bool = False) -> Census:
         return census(search, titles=titles)
     parsed = search.parsed
     parts = (parsed.text, parsed.author, parsed.section, parsed.after, parsed.before, search.sort, titles)
-    parts += (search.headlines_only,)
+    parts += (search.headlines_only, parsed.alternates)
     key = hashlib.sha256(repr((*parts, timezone.get_current_timezone_name())).encode()).hexdigest()
     return archive_cached(
         f"census:{key}", lambda: census(search, titles=titles), settings.SEARCH_CACHE_SECONDS

@@ -40,6 +40,17 @@ class Token:
 
 
 @dataclass(frozen=True)
+class Alternate:
+    """Tokens start..stop-1 (a word, a quoted phrase, or a run of words) are a known term, and
+    `forms` are the other terms of its group (`articles.search.synonyms`): the search matches
+    any of them, like words joined by `or`."""
+
+    start: int
+    stop: int
+    forms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
     tokens: tuple[Token, ...] = ()
     errors: tuple[str, ...] = ()
@@ -47,6 +58,7 @@ class ParsedQuery:
     before: date | None = None
     author: str = ""
     section: str = ""
+    alternates: tuple[Alternate, ...] = ()
     _text: str = field(default="", repr=False)
 
     @property
@@ -66,12 +78,17 @@ class ParsedQuery:
     @property
     def required_phrases(self) -> tuple[str, ...]:
         """The quoted phrases every match must hold: not excluded, not beside an `or` (which makes
-        them one choice of several), and of two or more plain words. Search narrows a phrase's
+        them one choice of several), not expanded to its alternate forms (the same), and of two or
+        more plain words. Search narrows a phrase's
         candidates by its adjacent word pairs (`articles.search`); plain words are where the
         database's parser and the pairs surely agree."""
-        text = [token for token in self.tokens if token.kind in TEXT_KINDS]
+        expanded = {at for alternate in self.alternates for at in range(alternate.start, alternate.stop)}
+        text = [(at, token) for at, token in enumerate(self.tokens) if token.kind in TEXT_KINDS]
+        kinds = [token for _at, token in text]
         return tuple(
-            token.value for at, token in enumerate(text) if _plain_phrase(token) and not _beside_or(text, at)
+            token.value
+            for position, (at, token) in enumerate(text)
+            if _plain_phrase(token) and not _beside_or(kinds, position) and at not in expanded
         )
 
     def without(self, index: int) -> str:
@@ -117,7 +134,7 @@ def parse_query(raw: str) -> ParsedQuery:
                 errors.append(problem)
                 continue
         tokens.append(token)
-    text = " ".join(_websearch_form(token) for token in tokens if token.kind in TEXT_KINDS)
+    text = " ".join(websearch_form(token) for token in tokens if token.kind in TEXT_KINDS)
     return ParsedQuery(tokens=tuple(tokens), errors=tuple(errors), _text=text, **filters)
 
 
@@ -163,7 +180,8 @@ def parse_date(value: str) -> date | None:
         return None
 
 
-def _websearch_form(token: Token) -> str:
+def websearch_form(token: Token) -> str:
+    """A text token as websearch_to_tsquery reads it."""
     # Quotes inside values were consumed by the tokenizer, so re-quoting cannot unbalance them.
     if token.kind == "phrase":
         return f'"{token.value}"'

@@ -28,7 +28,6 @@ from articles.search.sql import (
     ORDERS,
     PAGE_COLUMNS,
     PAGE_SETTINGS,
-    TSQUERY,
     Search,
     _any_lexeme,
     recency_sql,
@@ -61,10 +60,10 @@ def _head_candidates(search: Search) -> tuple[str, dict[str, object]]:
     much as reading all 3,800 matches). The last window, the oldest years and undated stories,
     is a date condition: it is only read for a word with few recent matches."""
     where, params = search.where
-    match = f"search_vector_head @@ {TSQUERY}"
+    match = f"search_vector_head @@ {search.tsquery_sql}"
     if search.excludes:
-        match += f" AND {search.vector} @@ {TSQUERY}"
-    params = merge(params, {"query": search.parsed.text})
+        match += f" AND {search.vector} @@ {search.tsquery_sql}"
+    params = merge(params, search.query_params)
     branches = []
     for condition, condition_params in _window_conditions(_head_windows(search)):
         branches.append(
@@ -124,10 +123,10 @@ def _estimated_head_matches(search: Search) -> float:
     where, params = search.where
     sql = (
         "EXPLAIN (FORMAT JSON) SELECT 1 FROM articles_article "
-        f"WHERE {where} AND search_vector_head @@ {TSQUERY}"
+        f"WHERE {where} AND search_vector_head @@ {search.tsquery_sql}"
     )
     with connections[search.db].cursor() as cursor:
-        cursor.execute(sql, merge(params, {"query": search.parsed.text}))
+        cursor.execute(sql, merge(params, search.query_params))
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return float(plan[0]["Plan"]["Plan Rows"])
@@ -161,11 +160,11 @@ def ordered_ids(search: Search, start: int, stop: int, capped: bool) -> tuple[st
     text = search.parsed.text
     window = f"OFFSET {int(start)} LIMIT {int(stop - start)}"
     if search.sort != "relevance":
-        match = f" AND {search.vector} @@ {TSQUERY}" if text else ""
+        match = f" AND {search.vector} @@ {search.tsquery_sql}" if text else ""
         order = ORDERS[search.sort, capped or not text]
         return (
             f"SELECT id FROM articles_article WHERE {where}{match} ORDER BY {order} {window}",
-            merge(params, {"query": text}) if text else params,
+            merge(params, search.query_params) if text else params,
         )
     heads, head_params = _head_candidates(search)
     recency = recency_sql()
@@ -174,10 +173,10 @@ def ordered_ids(search: Search, start: int, stop: int, capped: bool) -> tuple[st
     sql = (
         f"WITH heads AS MATERIALIZED ({heads}) "
         "SELECT id FROM ("
-        f"(SELECT id FROM heads ORDER BY ts_rank(search_vector_head, {TSQUERY}) * {recency} DESC, "
+        f"(SELECT id FROM heads ORDER BY ts_rank(search_vector_head, {search.tsquery_sql}) * {recency} DESC, "
         f"{ORDERS['newest', True]}) "
         "UNION ALL "
-        f"(SELECT id FROM articles_article WHERE {where} AND {search.vector} @@ {TSQUERY} "
+        f"(SELECT id FROM articles_article WHERE {where} AND {search.vector} @@ {search.tsquery_sql} "
         f"AND id NOT IN (SELECT id FROM heads) ORDER BY {ORDERS['newest', capped]})"
         f") tiers {window}"
     )
@@ -202,12 +201,12 @@ def _rows_sql(ids_sql: str, search: Search, snippets: bool = True) -> tuple[str,
             "regexp_replace(substr(a.body, greatest(strpos(lower(a.body), %(locator)s) - "
             f"{SNIPPET_BEFORE}, 1), {SNIPPET_LENGTH}), '^[^<]*>|<[^>]*$', '', 'g')),"
             " %(markers)s, ''), "
-            f"{TSQUERY}, %(headline_options)s) AS snippet"
+            f"{search.tsquery_sql}, %(headline_options)s) AS snippet"
         )
         params = {
             "locator": _locator(search.parsed),
             "markers": START_SEL + STOP_SEL,
-            "query": search.parsed.text,
+            **search.query_params,
             "headline_options": HEADLINE_OPTIONS,
         }
     sql = (
@@ -263,17 +262,18 @@ def _ordered_ids_from(search: Search, start: int, stop: int, found: Census) -> t
     else:
         where, tier2_params = search.where
         tier2 = (
-            f"(SELECT id FROM articles_article WHERE {where} AND {search.vector} @@ {TSQUERY} "
+            f"(SELECT id FROM articles_article WHERE {where} AND {search.vector} @@ {search.tsquery_sql} "
             f"AND id <> ALL(%(head_ids)s::bigint[]) ORDER BY {ORDERS['newest', True]})"
         )
     sql = (
         "SELECT id FROM ("
         f"(SELECT id FROM articles_article WHERE id = ANY(%(head_ids)s::bigint[]) "
-        f"ORDER BY ts_rank(search_vector_head, {TSQUERY}) * {recency_sql()} DESC, {ORDERS['newest', True]}) "
+        f"ORDER BY ts_rank(search_vector_head, {search.tsquery_sql}) * {recency_sql()} DESC, "
+        f"{ORDERS['newest', True]}) "
         f"UNION ALL {tier2}"
         f") tiers {window}"
     )
-    head_params = {"head_ids": candidates, "query": search.parsed.text, "recency_days": RECENCY_DAYS}
+    head_params = {"head_ids": candidates, **search.query_params, "recency_days": RECENCY_DAYS}
     return sql, merge(tier2_params, head_params)
 
 

@@ -38,6 +38,7 @@ from articles.search import limits
 from articles.search.limits import FILTER_CACHE_SECONDS
 from articles.search.query import ParsedQuery
 from articles.search.statements import Statement, fetch_rows, merge, named, named_placeholders
+from articles.search.synonyms import tsquery_sql
 from authors.models import Author
 
 CONFIG = "english"
@@ -120,6 +121,9 @@ class Search:
         if self.sort not in SORTS or (self.sort == "relevance" and not self.parsed.text):
             self.sort = self.sort if self.sort in ("newest", "oldest") else "newest"
         self.tsquery = SearchQuery(self.parsed.text, search_type="websearch", config=CONFIG)
+        # The tsquery as the statements write it: TSQUERY, or composed with the query's alternate
+        # forms (`articles.search.synonyms`); `query_params` are its parameters.
+        self.tsquery_sql, self.query_params = tsquery_sql(self.parsed)
 
     @property
     def active(self) -> bool:

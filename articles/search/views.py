@@ -18,6 +18,7 @@ from articles.search.limits import FACET_LIMIT
 from articles.search.query import ParsedQuery
 from articles.search.results import ResultsPage, run_search
 from articles.search.sql import SORTS, Search
+from articles.search.synonyms import added_forms, with_alternates
 
 FEED_SIZE = 20
 LATEST_SIZE = 10
@@ -30,7 +31,7 @@ CHIP_LABELS |= {"after": "on or after {}", "before": "on or before {}", "term": 
 def build_search(request: HttpRequest) -> tuple[SearchForm, Search]:
     form = SearchForm(request.GET)
     form.is_valid()  # errors are shown on the page; valid fields still narrow the search
-    parsed = form.parsed()
+    parsed = with_alternates(form.parsed())  # known alternate spellings and synonyms
     return form, Search(parsed, form.sort_value, messages=list(parsed.errors))
 
 
@@ -56,6 +57,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "sort_links": _sort_links(links, query.sort),
         "suggestion_url": links.to(q=results.suggestion) if results.suggestion else "",
         "facet_sample": f"{limits.COUNT_CAP:,}",
+        "also": dict(zip(("searched", "left_out"), added_forms(query.parsed), strict=True)),
         **_page_links(request.GET, results),
     }
     return _noindex(render(request, "articles/search.html", context))

@@ -26,7 +26,7 @@ from django.utils.dates import MONTHS_AP
 from django.utils.text import Truncator
 from jinja2 import ChainableUndefined, Environment
 
-from articles import markup, richtext, seo
+from articles import citation, markup, richtext, seo
 from newsroom import renditions
 from newsroom.links import author_url, media_url, section_url, site_links, slug_urls, story_url, url
 from newsroom.request_scope import current_language, current_timezone
@@ -101,6 +101,7 @@ def environment(**options: Any) -> Environment:
         author_json_ld=seo.author_json_ld,
         breadcrumb_json_ld=seo.breadcrumb_json_ld,
         website_json_ld=seo.website_json_ld,
+        story_citation=citation.story_citation,
     )
     env.filters.update(date=format_date, truncatechars=truncatechars)
     return env

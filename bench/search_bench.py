@@ -365,13 +365,14 @@ def _filters_in_gin(plan: str) -> bool:
 
 
 def _years_in_gin(plan: str) -> bool:
-    """A window of years (migration 0008) is a condition of the head index's scan, whenever the
-    page reads its headline matches window by window (a word in more headlines than the census
-    holds): no match's row is read to test its date."""
+    """A window of years (migration 0008) is a condition of a GIN index's scan (the head index's
+    for headline matches, the text index's for text-only ones), whenever the page reads its
+    candidates window by window: no match's row is read to test its date."""
     marker = "search_filters @@ '''y"
     lines = plan.splitlines()
     windows = [line for line in lines if marker in line]
-    scans = [n for n, line in enumerate(lines) if "Bitmap Index Scan on article_search_head_gin" in line]
+    gin = ("Bitmap Index Scan on article_search_head_gin", "Bitmap Index Scan on article_search_gin")
+    scans = [n for n, line in enumerate(lines) if any(index in line for index in gin)]
     in_scans = [lines[n + 1] for n in scans if n + 1 < len(lines) and marker in lines[n + 1]]
     return not windows or (bool(in_scans) and all("Cond:" in line for line in windows))
 
@@ -511,10 +512,11 @@ def document_frequencies(runner: Runner, classes: dict) -> dict[str, str]:
     return found
 
 
-def write_results(block: str, articles: int) -> None:
+def write_results(block: str, articles: int, kind: str = "search-bench") -> None:
     """Replace this size's generated block inside the "## Search" section of bench/RESULTS.md
-    (between its markers), leaving the hand-written text and the other size's block alone."""
-    begin, end = f"<!-- search-bench {articles} -->", f"<!-- /search-bench {articles} -->"
+    (between its markers, `kind`: "search-bench-http" for --http), leaving the hand-written text
+    and the other blocks alone."""
+    begin, end = f"<!-- {kind} {articles} -->", f"<!-- /{kind} {articles} -->"
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
     generated = f"{begin}\n{block.strip()}\n{end}"
     if begin in text and end in text:
@@ -542,7 +544,14 @@ def main() -> int:
         action="store_true",
         help="give each query's term an alternate form of the same frequency (an OR of two terms)",
     )
+    parser.add_argument(
+        "--http",
+        action="store_true",
+        help="over HTTP against gunicorn (bench/search_http.py), beside in-process and hello",
+    )
     args = parser.parse_args()
+    if args.http and args.synonyms:
+        parser.error("--synonyms replaces the list in this process only: gunicorn would not see it")
 
     from bench.page_bench import use_production_settings
 
@@ -559,6 +568,8 @@ def main() -> int:
     settings.PAGE_CACHE_SECONDS = 0
     started, load_before = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()
     runner = Runner()
+    if args.http:
+        return http_main(args, runner, started, load_before)
     with connection.cursor() as cursor:
         classes, terms = query_classes(cursor)
     if args.synonyms:
@@ -615,6 +626,40 @@ def main() -> int:
     if args.write:
         write_results("\n".join(report), articles)
     return 1 if problems else 0
+
+
+def http_main(args: argparse.Namespace, runner: Runner, started: str, load_before: tuple) -> int:
+    """`--http`: bench/search_http.py's run, its table printed (and written with --write)."""
+    from django.db import connection
+
+    from articles.models import Article
+    from articles.search import limits
+    from bench import search_http
+
+    articles = Article.objects.count()
+    warm(connection)
+    with connection.cursor() as cursor:
+        lines, misses = search_http.run(runner, cursor, args.rounds, args.seed, articles)
+    command = " ".join(["bench/search_bench.py", *sys.argv[1:]])
+    report = [
+        f"#### {articles:,} articles over HTTP — {started}",
+        "",
+        f"`EMBEDDED_DB_DIR={os.environ.get('EMBEDDED_DB_DIR', '')} .venv/bin/python {command}`; gunicorn "
+        f"(gunicorn.conf.py) with production settings, page cache and census cache off; "
+        f"{search_http.QUERIES_PER_CLASS} queries a class × {args.rounds} rounds after a warm-up round; "
+        f"limits.EXACT_LINE = {limits.EXACT_LINE:,}. Load average (1/5/15 min) "
+        f"{'/'.join(f'{x:.2f}' for x in load_before)} at the start, "
+        f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())} at the end "
+        f"({time.strftime('%H:%M UTC', time.gmtime())}).",
+        "",
+        *lines,
+        "",
+        "Bars (issue 28): " + ("all met" if not misses else "NOT met: " + "; ".join(misses)),
+    ]
+    print("\n".join(report))
+    if args.write:
+        write_results("\n".join(report), articles, kind="search-bench-http")
+    return 0
 
 
 if __name__ == "__main__":

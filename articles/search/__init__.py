@@ -29,16 +29,26 @@ Filters: with words, a section or author filter is a condition on the story's `s
 indexes, so PostgreSQL intersects it with the words inside one index scan; ANDing another index
 instead first decoded every posting of the word (`filter_articles`).
 
-Relevance, in two tiers (a total order, so pages are stable):
-  1. the newest HEAD_CANDIDATES stories matching in title or summary, scored by the small,
-     inline `search_vector_head`:
-         score = ts_rank(search_vector_head, q) * (0.5 + 0.5 * exp(-age_days / RECENCY_DAYS))
-     (a story loses at most half its weight to age; undated stories count as old). For a word
-     in thousands of headlines they are gathered window by window of years, newest first
-     (`_head_windows`): the years are lexemes of `search_filters`, so each window is one scan
-     of the head index that skips through the word's postings, not a visit of every match's row
-     for its date.
-  2. then the stories that match only in the body (or are older head matches), newest first.
+Relevance (`relevance.py`; a total order, so pages are stable). Every story is scored the same
+way, by its stored vector (title A, summary B, body D) and its age:
+    score = ts_rank(search_vector, q) * (0.5 + 0.5 * exp(-age_days / RECENCY_DAYS))
+(a story loses at most half its weight to age; undated stories count as old). Scoring reads the
+TOASTed body vector, ~5-10 µs a story on a quiet machine, so:
+  1. Exact, up to EXACT_LINE matches: for relevance the census reads up to EXACT_LINE + 1 matches
+     (the facets still come from the first COUNT_CAP) and hands over every id when they are no
+     more; the page scores them all (`exact_ids`). The results are then exactly the plain answer
+     (`tests/search_reference.rank_exact`), and the page says nothing more.
+  2. Bounded, above the line: a window of the newest HEAD_CANDIDATES title/summary matches and
+     the newest BODY_CANDIDATES text-only matches is scored, then every other match follows
+     newest first; the page says so ("most relevant among the newest … matches"). Each half of
+     the window is gathered window by window of years, newest first (`candidates`): the years
+     are lexemes of `search_filters`, so each window is one scan of the GIN index that skips
+     through the word's postings, not a visit of every match's row for its date. Text-only
+     matches of a word in more than DENSE_SHARE of the stories are dense enough to walk the date
+     index instead. The headline matches come from the census when it holds all of them.
+  Title matches weigh ten times a text-only one, so for a common word the top of the full
+  ranking is its recent headline matches: the window holds them (bench/RESULTS.md measures the
+  share per query class, `search_bench.py --http`).
 Date sorts: with ≤ COUNT_CAP matches every match is sorted (the census's ids); beyond that the
 date index is walked, which finds a page quickly because matches are dense.
 

@@ -43,6 +43,9 @@ class Census:
     # first when the census holds all of them (relevance only).
     ordered: list[int] | None = None
     heads: list[int] | None = None
+    # Every match's id, in no order, when there are at most limits.EXACT_LINE (relevance only):
+    # the page then scores them all (`relevance.exact_ids`).
+    matched: list[int] | None = None
     title_match: str = ""  # the slug of the one public story titled exactly as the query
 
 
@@ -78,7 +81,8 @@ def _sample_sql(search: Search) -> tuple[str, dict[str, object], bool]:
 
 
 def census_statement(search: Search, facets: bool = True, titles: bool = False) -> Statement:
-    """Count (to limits.COUNT_CAP + 1) and, from the same ≤ limits.COUNT_CAP rows, the three facets; with
+    """Count (to limits.COUNT_CAP + 1; for relevance, to limits.EXACT_LINE + 1) and, from the first
+    ≤ limits.COUNT_CAP of those rows, the three facets; with
     `titles`, the stories titled exactly as a plain query (the jump to a story), in the same
     round trip."""
     sample, params, split = _sample_sql(search)
@@ -122,6 +126,10 @@ def census_statement(search: Search, facets: bool = True, titles: bool = False) 
     uncapped = f"(SELECT count(*) FROM found) <= {limits.COUNT_CAP}"
     columns.append(f"CASE WHEN {uncapped} THEN ARRAY(SELECT id FROM found ORDER BY {order}) END AS ordered")
     if search.sort == "relevance":
+        # Every match's id when they are few enough to score them all (the census reads up to
+        # limits.EXACT_LINE + 1 of them for relevance, the facets only the first COUNT_CAP).
+        exact = f"(SELECT count(*) FROM found) <= {limits.EXACT_LINE}"
+        columns.append(f"CASE WHEN {exact} THEN ARRAY(SELECT id FROM found) END AS matched")
         # The headline matches too, newest first, whenever the census holds all of them: with
         # the title/summary branch first, that is when it ended before the cap.
         newest = ORDERS["newest", True]
@@ -137,8 +145,9 @@ def census_statement(search: Search, facets: bool = True, titles: bool = False) 
             "AND upper(title::text) = upper(%(title)s) LIMIT 2) AS titles"  # article_title_upper_idx's
         )
         params = merge(params, where_params, {"title": title})
+    read = limits.EXACT_LINE if search.sort == "relevance" and search.parsed.text else limits.COUNT_CAP
     sql = (
-        f"WITH found AS MATERIALIZED ({sample} LIMIT {limits.COUNT_CAP + 1}), "
+        f"WITH found AS MATERIALIZED ({sample} LIMIT {max(read, limits.COUNT_CAP) + 1}), "
         f"sample AS MATERIALIZED (SELECT * FROM found LIMIT {limits.COUNT_CAP}){tables} "
         f"SELECT {', '.join(columns)}"
     )
@@ -168,6 +177,7 @@ def census(search: Search, facets: bool = True, titles: bool = False) -> Census:
         row["lexemes"],
         row["ordered"],
         row.get("heads"),
+        row.get("matched"),
         title_match=same_title[0] if len(same_title) == 1 else "",
     )
 

@@ -3,7 +3,14 @@ says why each one is needed). Read as `limits.NAME` where tests change them."""
 
 PAGE_SIZE = 10
 HEAD_CANDIDATES = 200
+BODY_CANDIDATES = 100  # the newest text-only matches ranked beside them above EXACT_LINE
 COUNT_CAP = 1_000
+# Up to this many matches every one is scored (the census counts this far for relevance); above
+# it, only the bounded window (measured: bench/RESULTS.md, "Exact ranking").
+EXACT_LINE = 2_000
+# Above this share of the archive's stories, a word's newest text-only matches are found by
+# walking the date index (a few rows visited a match) rather than by windows of years.
+DENSE_SHARE = 0.1
 FACET_LIMIT = 8  # entries of a facet group shown at first…
 FACET_LISTED = 50  # …and listed at most behind its "all" toggle
 RECENCY_DAYS = 5 * 365

@@ -40,6 +40,8 @@ class ResultsPage:
     suggestion: str = ""
     title_match: str = ""  # see `run_search`
     stopped: bool = False  # ran past the time budget: no results, and a message says why
+    # Relevance ranked only the newest matches (too many to score them all): the page says so.
+    bounded: bool = False
 
 
 def _cancelled(error: OperationalError) -> bool:
@@ -100,8 +102,15 @@ def _run_search(search: Search, page_number: int | str, title_jump: bool) -> Res
         if not found.lexemes:
             search.messages.append(STOP_WORDS_ONLY)
         suggestion = suggest(search.parsed, search.db)
+    bounded = search.sort == "relevance" and found.matched is None
     return ResultsPage(
-        Page(hits, number, paginator), hits, found.total, found.capped, found.facets, suggestion
+        Page(hits, number, paginator),
+        hits,
+        found.total,
+        found.capped,
+        found.facets,
+        suggestion,
+        bounded=bounded,
     )
 
 

@@ -70,10 +70,11 @@ def recency_sql(published_at: str = "published_at", days: str = "%(recency_days)
     """The recency factor in double precision (numeric exp() cost ~3 µs a row, 1.5 ms for 500
     candidates). `days` is the SQL for RECENCY_DAYS: the statements' named parameter, or `%s` in
     the ORM's RawSQL; the exponent is capped so a story thousands of years old cannot underflow
-    exp()."""
+    exp(). An undated story counts as old (0.5): its NULL age is tested first, since greatest()
+    skips NULLs (a COALESCE around the whole gave undated stories full weight)."""
     return (
-        "COALESCE(0.5 + 0.5 * exp(-least(greatest(extract(epoch FROM now() - "
-        f"{published_at})::float8, 0) / (86400.0 * {days}), 700)), 0.5)"
+        f"CASE WHEN {published_at} IS NULL THEN 0.5::float8 ELSE 0.5 + 0.5 * exp(-least(greatest("
+        f"extract(epoch FROM now() - {published_at})::float8, 0) / (86400.0 * {days}), 700)) END"
     )
 
 
@@ -115,6 +116,8 @@ class Search:
     db: str = ""
     # Words matched in titles and summaries only: the time budget's fallback (`run_search`).
     headlines_only: bool = False
+    # The planner's estimates of its matches (`relevance.estimated_matches`), read once.
+    estimates: tuple[float, float, float] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.db = self.db or router.db_for_read(Article)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from articles.models import Article
-from articles.search import census, limits, ranking, results, sql
+from articles.search import census, limits, relevance, results, sql
 from articles.search.query import MAX_QUERY_LENGTH, clean_text, edit_distance, parse_query
 from articles.search.ranking import page_hits
 from articles.search.results import run_search
@@ -17,7 +17,7 @@ from articles.search.sql import Search
 from articles.search.suggest import refresh_vocabulary, suggest
 from authors.models import Author
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
-from tests.search_reference import count_and_facets, matches, page_ids, rank_all
+from tests.search_reference import count_and_facets, matches, page_ids, rank_all, rank_exact
 
 
 def at(year: int, month: int = 6, day: int = 1) -> datetime:
@@ -313,32 +313,18 @@ def headlines(db):
 
 
 def reference_order(search: Search) -> list[int]:
-    """Relevance by definition (module docstring), computed the slow way with the ORM."""
-    from django.db.models import FloatField
-    from django.db.models.expressions import RawSQL
+    """The bounded relevance order by definition (articles/search/__init__.py), computed the slow
+    way with the ORM: the window (the newest HEAD_CANDIDATES title/summary matches and the newest
+    BODY_CANDIDATES text-only ones) in the page's full score's order, then the rest newest first."""
 
-    heads = list(
-        search.base()
-        .filter(search_vector_head=search.tsquery)
-        .order_by(*sql.NEWEST)
-        .values_list("pk", flat=True)[: limits.HEAD_CANDIDATES]
-    )
-    recency = RawSQL(
-        sql.recency_sql('"articles_article"."published_at"', days="%s"),
-        [limits.RECENCY_DAYS],
-        output_field=FloatField(),
-    )
-    from django.contrib.postgres.search import SearchRank
-    from django.db.models import F
+    def newest(queryset) -> list[int]:
+        return list(queryset.order_by(*sql.NEWEST).values_list("pk", flat=True))
 
-    ranked = (
-        Article.objects.filter(pk__in=heads)
-        .annotate(score=SearchRank(F("search_vector_head"), search.tsquery) * recency)
-        .order_by("-score", *sql.NEWEST)
-        .values_list("pk", flat=True)
-    )
-    rest = matches(search).exclude(pk__in=heads).order_by(*sql.NEWEST).values_list("pk", flat=True)
-    return [*ranked, *rest]
+    heads = newest(matches(search).filter(search_vector_head=search.tsquery))[: limits.HEAD_CANDIDATES]
+    body = newest(matches(search).exclude(search_vector_head=search.tsquery))[: limits.BODY_CANDIDATES]
+    window = {*heads, *body}
+    ranked = [pk for pk in rank_exact(search) if pk in window]
+    return [*ranked, *newest(matches(search).exclude(pk__in=window))]
 
 
 @pytest.mark.parametrize(
@@ -357,7 +343,8 @@ def test_relevance_does_not_depend_on_the_head_windows(headlines, monkeypatch, y
     for moment in (datetime(2015, 12, 31, 23, 59, tzinfo=UTC), datetime(2016, 1, 1, 0, 1, tzinfo=UTC)):
         ArticleFactory(title="Kremlin at midnight", summary="", body="", published_at=moment)
     monkeypatch.setattr(limits, "HEAD_CANDIDATES", candidates)
-    monkeypatch.setattr(ranking, "_head_windows", lambda search: years)
+    monkeypatch.setattr(limits, "BODY_CANDIDATES", 1)
+    monkeypatch.setattr(relevance, "window_years", lambda search, head: (years, False))
     search = run("kremlin")
     expected = reference_order(search)
     assert len(expected) == 14
@@ -372,27 +359,30 @@ def test_head_windows_only_for_words_in_more_headlines_than_the_census_holds(hea
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_article")
-    ranking._histograms.clear()
-    assert ranking._head_windows(run("kremlin")) == ()  # ten headlines: read them all
-    monkeypatch.setattr(ranking, "_estimated_head_matches", lambda search: 100_000.0)
-    years = ranking._head_windows(run("kremlin"))
-    assert len(years) in (1, 2) and list(years) == sorted(years, reverse=True)
-    ranking._histograms.clear()
+    relevance._histograms.clear()
+    assert relevance.window_years(run("kremlin"), head=True) == ((), False)  # ten headlines: read them all
+    monkeypatch.setattr(relevance, "estimated_matches", lambda search: (100_000.0, 400_000.0, 10**6))
+    years, dense = relevance.window_years(run("kremlin"), head=True)
+    assert len(years) in (1, 2) and list(years) == sorted(years, reverse=True) and not dense
+    # 300,000 text-only matches of a million stories: dense, the date index is walked instead.
+    assert relevance.window_years(run("kremlin"), head=False) == ((), True)
+    relevance._histograms.clear()
 
 
 def test_head_windows_are_years_of_the_filters_column(headlines, monkeypatch):
     """A window is its years' lexemes, which the head index holds (migration 0008): PostgreSQL
     tests them inside its GIN scan instead of reading each match's row for its date (the
     benchmark's EXPLAIN checks the plan at scale). The oldest window is a date condition."""
-    monkeypatch.setattr(ranking, "_head_windows", lambda search: (2016, 2012))
-    sql, params = ranking._head_candidates(run("kremlin"))
-    now = timezone.now().year
-    assert "search_filters @@ %(window_0_years)s::tsquery" in sql
-    assert "search_filters @@ %(window_1_years)s::tsquery" in sql
-    assert "(published_at < %(window_2_before)s OR published_at IS NULL)" in sql
-    assert params["window_0_years"] == " | ".join(f"'y{year}'" for year in range(2016, now + 1))
-    assert params["window_1_years"] == "'y2012' | 'y2013' | 'y2014' | 'y2015'"
-    assert params["window_2_before"] == datetime(2012, 1, 1, tzinfo=UTC)
+    monkeypatch.setattr(relevance, "window_years", lambda search, head: ((2016, 2012), False))
+    for kind, head in (("head", True), ("body", False)):
+        sql, params = relevance.candidates(run("kremlin"), head)
+        now = timezone.now().year
+        assert f"search_filters @@ %({kind}_window_0_years)s::tsquery" in sql
+        assert f"search_filters @@ %({kind}_window_1_years)s::tsquery" in sql
+        assert f"(published_at < %({kind}_window_2_before)s OR published_at IS NULL)" in sql
+        assert params[f"{kind}_window_0_years"] == " | ".join(f"'y{year}'" for year in range(2016, now + 1))
+        assert params[f"{kind}_window_1_years"] == "'y2012' | 'y2013' | 'y2014' | 'y2015'"
+        assert params[f"{kind}_window_2_before"] == datetime(2012, 1, 1, tzinfo=UTC)
 
 
 def test_planner_settings_do_not_outlive_the_search(archive):
@@ -408,7 +398,8 @@ def test_planner_settings_do_not_outlive_the_search(archive):
 @pytest.mark.parametrize("candidates", [3, 500])
 def test_pages_cut_from_the_census_follow_the_same_order(headlines, monkeypatch, candidates):
     # Twelve matches: the census holds them all, and run_search cuts pages from its ids instead
-    # of matching again. Same order as the statements that match (page_ids) and the definition.
+    # of matching again. Dates: the same order as the statements that match (page_ids);
+    # relevance: every match scored (under the exact line), as the reference scores them all.
     monkeypatch.setattr(limits, "HEAD_CANDIDATES", candidates)
     monkeypatch.setattr(limits, "PAGE_SIZE", 5)
     for sort in ("relevance", "newest", "oldest"):
@@ -417,9 +408,11 @@ def test_pages_cut_from_the_census_follow_the_same_order(headlines, monkeypatch,
         assert not found.capped and len(found.ordered) == 12
         pages = [results.run_search(run("kremlin", sort), number).hits for number in (1, 2, 3)]
         shown = [hit.article.pk for page in pages for hit in page]
-        assert shown == page_ids(search, 0, 100, False) == page_ids(search, 0, 100, True)
         if sort == "relevance":
-            assert shown == reference_order(search)
+            assert sorted(found.matched) == sorted(found.ordered)
+            assert shown == rank_exact(search)
+        else:
+            assert shown == page_ids(search, 0, 100, False) == page_ids(search, 0, 100, True)
 
 
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata"])
@@ -453,13 +446,15 @@ def test_a_hit_escapes_what_the_archive_holds():
 
 @pytest.mark.parametrize("cap", [11, 5])
 def test_capped_pages_rank_the_census_headlines_or_match_again(headlines, monkeypatch, cap):
-    # Twelve matches, ten in headlines. Cap 11: capped, but the census holds every headline match
-    # and the page ranks those by id; cap 5: it does not, and the page matches them again.
+    # Twelve matches, ten in headlines, above the exact line. Cap 11: capped, but the census holds
+    # every headline match and the page ranks those by id; cap 5: it does not, and the page
+    # matches them again.
     monkeypatch.setattr(limits, "COUNT_CAP", cap)
+    monkeypatch.setattr(limits, "EXACT_LINE", cap)
     monkeypatch.setattr(limits, "PAGE_SIZE", 5)
     monkeypatch.setattr(limits, "HEAD_CANDIDATES", 3)
     found = census.census(run("kremlin"))
-    assert found.capped and found.ordered is None
+    assert found.capped and found.ordered is None and found.matched is None
     assert (found.heads is not None) == (cap == 11)
     pages = range(1, (cap - 1) // 5 + 2)  # the capped count (cap) decides how many pages there are
     shown = [hit.article.pk for number in pages for hit in results.run_search(run("kremlin"), number).hits]

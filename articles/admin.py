@@ -15,6 +15,7 @@ from js_asset import Media
 from articles import (
     admin_imports,  # noqa: F401 (registers the imports' audit trail)
     admin_search,  # noqa: F401 (registers search's synonyms)
+    admin_search_log,  # noqa: F401 (registers the report of what readers searched for)
     revisions,
 )
 from articles.admin_history import StoryHistory

@@ -54,6 +54,16 @@ def mark_public(response: HttpResponse, *, max_age: int, s_maxage: int) -> None:
     )
 
 
+def keep_from_shared_caches(response: HttpResponse) -> None:
+    """A public page made private: browsers still keep it `max-age`, CDNs and proxies not at all,
+    so every reader's request reaches the site (search pages: each search is counted,
+    `articles.search_log`). The page cache still serves them: it checks before this is applied."""
+    control = response.get("Cache-Control", "")
+    if "public" in control:
+        max_age = re.search(r"\bmax-age=(\d+)", control)
+        response["Cache-Control"] = f"private, max-age={max_age[1] if max_age else 0}"
+
+
 def storable(response: HttpResponse) -> bool:
     control = response.get("Cache-Control", "")
     return response.status_code == 200 and "private" not in control and "no-store" not in control

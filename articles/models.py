@@ -26,6 +26,7 @@ from articles.querysets import (
 )
 from articles.richtext import BODY_EDITOR, body_text, clean_body, reading_minutes
 from articles.rules import is_public, listing_order
+from articles.search_log import SearchCount, SearchWeek  # noqa: F401
 from articles.search_terms import SynonymGroup  # noqa: F401
 from authors.models import Author
 from newsroom.links import section_url, story_url

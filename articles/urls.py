@@ -4,6 +4,7 @@ from django.urls import path, register_converter
 from articles import feeds, views
 from articles.health import healthz
 from articles.page_cache import cache_public_page
+from articles.search import counting
 from articles.search import feed as search_feed
 from articles.search import views as search_views
 from articles.search.views import SEARCH_PARAMETERS
@@ -81,7 +82,9 @@ urlpatterns = [
     path("sections/<slugtext:slug>/", page(views.SectionDetailView.as_view()), name="section_detail"),
     path("sections/<slugtext:slug>/feed/", feed_page(feeds.SectionFeed()), name="section_feed"),
     # Popular searches (and their facet counts) repeat: cached like any page, stale on any change.
-    path("search/", search_page(search_views.search), name="search"),
+    # Each reader's search is counted, cached or not (articles/search/counting.py); CDNs do not keep it.
+    path("search/", counting.counted(search_page(search_views.search)), name="search"),
+    path("search/opened/", search_views.opened, name="search_opened"),  # results' `ping`: never cached
     path("search/feed/", search_page(search_feed.SearchFeed()), name="search_feed"),
     path("corrections/", page(views.CorrectionListView.as_view()), name="corrections"),
     path("corrections/feed/", feed_page(feeds.CorrectionsFeed()), name="corrections_feed"),

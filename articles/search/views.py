@@ -1,4 +1,5 @@
-"""/search/: a thin view over articles/search/results.py (the feed is in feed.py)."""
+"""/search/: a thin view over articles/search/results.py (the feed is in feed.py); /search/opened/,
+which counts a result opened from it (articles/search_log.py)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,19 @@ from django.core.paginator import InvalidPage
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from articles.forms import SORT_LABELS, SearchForm
 from articles.models import Article
 from articles.search import limits
+from articles.search.counting import mark_outcome
 from articles.search.limits import FACET_LIMIT
 from articles.search.query import ParsedQuery
 from articles.search.results import ResultsPage, run_search
 from articles.search.sql import SORTS, Search
 from articles.search.synonyms import added_forms, with_alternates
+from articles.search_log import count_opened
 
 FEED_SIZE = 20
 LATEST_SIZE = 10
@@ -47,8 +52,9 @@ def search(request: HttpRequest) -> HttpResponse:
         results = run_search(query, page_number, title_jump=page_number == "1" and query.sort == "relevance")
     except InvalidPage as error:
         raise Http404("No such page of results") from error
-    if results.title_match:
-        return redirect("article_detail", slug=results.title_match)
+    if results.title_match:  # the reader is taken to the story: a search that opened a result
+        story = redirect("article_detail", slug=results.title_match)
+        return mark_outcome(story, found_nothing=False, opened=True)
     links = _Links(request.GET, reverse("search"))
     context |= {
         "results": results,
@@ -57,10 +63,34 @@ def search(request: HttpRequest) -> HttpResponse:
         "sort_links": _sort_links(links, query.sort),
         "suggestion_url": links.to(q=results.suggestion) if results.suggestion else "",
         "facet_sample": f"{limits.COUNT_CAP:,}",
+        "ranked_window": _ranked_window(),
         "also": dict(zip(("searched", "left_out"), added_forms(query.parsed), strict=True)),
+        "opened_url": f"{reverse('search_opened')}?{urlencode({'q': request.GET.get('q', '')})}",
         **_page_links(request.GET, results),
     }
-    return _noindex(render(request, "articles/search.html", context))
+    response = _noindex(render(request, "articles/search.html", context))
+    return mark_outcome(response, found_nothing=not results.total and not results.stopped)
+
+
+@csrf_exempt  # a ping carries no token; all it can do is move a counter (below)
+@require_POST
+def opened(request: HttpRequest) -> HttpResponse:
+    """A reader opened a result of `?q=`: the results' links carry it in their HTML `ping`
+    attribute, which the browser POSTs as it follows the link. Chosen over a script
+    (`sendBeacon`: a static file to load, nothing without JS) and a redirect through this site
+    (a hop on every click, and an open redirect to guard): no script, no cookie, no delay, and
+    browsers that switch pings off (Firefox by default, Brave, uBlock) are simply not counted, so
+    the report's "opened" is a lower bound. It only adds one to a row a search made today, up to
+    that day's searches (`count_opened`); a request another site's page sends (`Sec-Fetch-Site`)
+    changes nothing. Always 204, whatever the input."""
+    if request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin":
+        count_opened(request.GET.get("q", ""))
+    return HttpResponse(status=204)
+
+
+def _ranked_window() -> str:
+    """What a bounded relevance order ranked (`articles/search/relevance.py`), for the page's note."""
+    return f"{limits.HEAD_CANDIDATES:,} headline and {limits.BODY_CANDIDATES:,} other"
 
 
 def _noindex(response: HttpResponse) -> HttpResponse:

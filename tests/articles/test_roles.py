@@ -140,6 +140,7 @@ def test_the_migration_makes_both_groups_with_their_permissions():
         for action in ("add", "change", "delete", "view")
     } | {f"authors.{action}_author" for action in ("add", "change", "delete", "view")}
     trail = {"articles.view_importrun", "articles.view_importedstory"}  # migration 0020: read only
+    trail |= {"articles.view_searchweek"}  # migration 0023: the search report, read only
     assert editors == expected | {PUBLISH_PERMISSION} | trail
     publish = Permission.objects.get(codename="publish_article")
     assert publish.name == "Can publish, schedule and change published stories"

@@ -121,7 +121,7 @@ BYLINE_ORDER = listing_order_sql("l.article_published_at", "l.article_id")
 TEASER_COLUMNS = "a.id, a.title, a.slug, a.summary, a.byline, a.reading_minutes, a.published_at, a.section_id"
 
 
-def _teaser(*, hero: bool = False) -> str:
+def teaser_json(*, hero: bool = False) -> str:
     """A teaser's fields as JSON, from a story `a` and its section `s` (and its picture `i`)."""
     picture = """, 'hero_image', CASE WHEN i.id IS NULL THEN NULL ELSE json_build_object(
         'file', i.file, 'alt_text', i.alt_text, 'width', i.width, 'height', i.height,
@@ -142,7 +142,7 @@ WITH page AS (
 SELECT
     (SELECT count(*) FROM (SELECT 1 FROM articles_article a WHERE {_public("a", now="$3")} LIMIT $4) c)
         AS count,
-    (SELECT coalesce(json_agg({_teaser(hero=True)} ORDER BY {LISTING_ORDER}), '[]')
+    (SELECT coalesce(json_agg({teaser_json(hero=True)} ORDER BY {LISTING_ORDER}), '[]')
         FROM page a LEFT JOIN articles_section s ON s.id = a.section_id
         LEFT JOIN articles_image i ON i.id = a.hero_image_id) AS stories,
     CASE WHEN $5 THEN (
@@ -169,7 +169,7 @@ SECTION_PAGE = f"""
 SELECT s.id, s.name, s.slug, s.description,
     (SELECT count(*) FROM (SELECT 1 FROM articles_article a
         WHERE a.section_id = s.id AND {_public("a", now="$4")} LIMIT $5) c) AS count,
-    (SELECT coalesce(json_agg({_teaser()} ORDER BY {LISTING_ORDER}), '[]')
+    (SELECT coalesce(json_agg({teaser_json()} ORDER BY {LISTING_ORDER}), '[]')
         FROM (SELECT {TEASER_COLUMNS} FROM articles_article a
             WHERE a.section_id = s.id AND {_public("a", now="$4")}
             ORDER BY {LISTING_ORDER} OFFSET $2 LIMIT $3) a) AS stories
@@ -182,7 +182,7 @@ AUTHOR_PAGE = f"""
 SELECT au.id, au.name, au.slug, au.role, au.bio, au.avatar, au.avatar_renditions::json, au.is_organization,
     (SELECT count(*) FROM (SELECT 1 FROM articles_articleauthor l
         WHERE l.author_id = au.id AND {_public("l", byline=True, now="$4")} LIMIT $5) c) AS count,
-    (SELECT coalesce(json_agg({_teaser()}
+    (SELECT coalesce(json_agg({teaser_json()}
             ORDER BY {BYLINE_ORDER}), '[]')
         FROM (SELECT l.article_id, l.article_published_at FROM articles_articleauthor l
             WHERE l.author_id = au.id AND {_public("l", byline=True, now="$4")}
@@ -205,10 +205,13 @@ STATEMENTS = {
 }
 
 
-def _first_row(name: str, params: list[Any]) -> dict[str, Any] | None:
-    """The first row of statement `name`, on the database that reads stories, by column name."""
+def first_row(
+    name: str, params: list[Any], statement: tuple[str, str] | None = None
+) -> dict[str, Any] | None:
+    """The first row of statement `name`, on the database that reads stories, by column name: one
+    of STATEMENTS, or `statement` (parameter types, SQL) of another module (`more_like_this`)."""
     connection = connections[router.db_for_read(Article)]
-    types, sql = STATEMENTS[name]
+    types, sql = statement or STATEMENTS[name]
     with connection.cursor() as cursor:
         psycopg2.extensions.register_type(JSON, cursor.cursor)
         if settings.DATABASE_PREPARED_STATEMENTS:
@@ -247,7 +250,7 @@ JSON = psycopg2.extensions.new_type(
 def story_page(slug: str, *, preview: bool = False) -> StoryPage | None:
     """The article page's story and everything around it, or None when there is no such story
     (or, unless `preview`, it is not public)."""
-    row = _first_row("newsroom_story_page", [slug, preview, timezone.now()])
+    row = first_row("newsroom_story_page", [slug, preview, timezone.now()])
     return None if row is None else StoryPage.of(row)
 
 
@@ -267,16 +270,16 @@ def home_page(
     front = offset == 0
     blocks = front if blocks is None else blocks
     params = [offset, limit, timezone.now(), count_cap, front, per_section, recent, blocks]
-    return HomeListing.of(_first_row("newsroom_home_page", params))
+    return HomeListing.of(first_row("newsroom_home_page", params))
 
 
 def section_page(slug: str, offset: int, limit: int, *, count_cap: int) -> SectionListing | None:
     """The section at `slug` with a page of its public stories and their `count`, or None."""
-    row = _first_row("newsroom_section_page", [slug, offset, limit, timezone.now(), count_cap])
+    row = first_row("newsroom_section_page", [slug, offset, limit, timezone.now(), count_cap])
     return None if row is None else SectionListing.of(row)
 
 
 def author_page(slug: str, offset: int, limit: int, *, count_cap: int) -> AuthorListing | None:
     """The author at `slug` with a page of their public stories and their `count`, or None."""
-    row = _first_row("newsroom_author_page", [slug, offset, limit, timezone.now(), count_cap])
+    row = first_row("newsroom_author_page", [slug, offset, limit, timezone.now(), count_cap])
     return None if row is None else AuthorListing.of(row)

@@ -3,10 +3,19 @@ rest (middleware, the view, the ORM building SQL), per page type, beside the hel
 
     .venv/bin/python bench/page_profile.py [--requests 100] [--url '/search/?q=game' …]
         [--search-cache-seconds 60]   # page turns of a search with its census cached
+    .venv/bin/python bench/page_profile.py --more-like-this 200   # only the article page, 3 ways
 
 Runs against the bench archive (var/bench-postgres, see page_bench.py) with production settings and
 the page cache off, through Django's test client (no HTTP, no gunicorn): the figures say what one
 core spends per request, which is what page_bench.py's "cache off" ratios are made of.
+
+`--more-like-this N` profiles the article page of N stories spread over the archive, one request
+each: with the list computed in the request (cold: the first view of a story after the archive
+changed), then twice in turn without "More like this" (MORE_LIKE_THIS_STORIES=0) and with it kept
+(warm: every later view), as ratios to without; then how many of the stories shown share a subject
+with their story: a topic word of the generator (bench/generate_archive.py) said at least twice in
+both bodies (singular and plural alike), for the stories whose headline or dek says their own
+topic and for all.
 """
 
 from __future__ import annotations
@@ -66,6 +75,7 @@ def main() -> None:
         default=0,
         help="keep a search's census this long (SEARCH_CACHE_SECONDS; default 0: every request counts)",
     )
+    parser.add_argument("--more-like-this", type=int, default=0, metavar="N", help="see above")
     args = parser.parse_args()
 
     from bench.page_bench import sample_urls, use_production_settings
@@ -94,6 +104,11 @@ def main() -> None:
     time_rendering(django_templates.Template)  # the admin's, and any app's own
     time_rendering(jinja2_templates.Template)  # the reader pages'
     client = Client()
+    if args.more_like_this:
+        print(f"load average {os.getloadavg()[0]:.2f}")
+        with connection.execute_wrapper(clock.execute):
+            more_like_this(client, clock, args.more_like_this)
+        return
     print(f"{args.requests} requests per page, load average {os.getloadavg()[0]:.2f}")
     print("| page | ms/request | queries | database ms | templates ms | rest ms (middleware, view, ORM) |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -111,6 +126,88 @@ def main() -> None:
                 f"| {name} | {total:.2f} | {clock.queries / args.requests:.0f} | {db:.2f} | {render:.2f} "
                 f"| {total - db - render:.2f} |"
             )
+
+
+def more_like_this(client: Any, clock: Clock, count: int) -> None:
+    """The article page of `count` public stories (evenly spread by id) without "More like this",
+    with it computed in the request, and with it kept in the cache; one request a story a way."""
+    from django.conf import settings
+
+    from articles import more_like_this as module
+    from articles.models import Article
+
+    ids = Article.objects.published().order_by("id").values_list("id", flat=True)
+    step = max(1, ids.count() // count)
+    urls = [story.get_absolute_url() for story in Article.objects.filter(id__in=list(ids[::step][:count]))]
+    kept = module.archive_cached
+
+    def computed(name: str, compute: Callable[[], Any], timeout: int) -> Any:
+        return compute()
+
+    def timed(label: str) -> float:
+        clock.__init__()
+        start = time.perf_counter()
+        shown = sum(b'class="more-like-this"' in client.get(url).content for url in urls)
+        total = (time.perf_counter() - start) * 1000 / len(urls)
+        db, render = clock.db * 1000 / len(urls), clock.render * 1000 / len(urls)
+        print(
+            f"| {label} | {total:.2f} | {clock.queries / len(urls):.2f} | {db:.2f} | {render:.2f} "
+            f"| {shown}/{len(urls)} |",
+            flush=True,
+        )
+        return total
+
+    print("| article page | ms/request | queries | database ms | templates ms | with the block |")
+    print("|---|---:|---:|---:|---:|---:|")
+    settings.MORE_LIKE_THIS_STORIES = 0
+    for url in urls:
+        client.get(url)  # warm: connection, templates, caches, the stories' own rows
+    settings.MORE_LIKE_THIS_STORIES = 4
+    module.archive_cached = computed
+    cold = timed("with, computed in the request (cold)")
+    module.archive_cached = kept
+    for url in urls:
+        client.get(url)  # computed and kept
+    without, warm = [], []
+    for _ in range(2):  # alternated, so that neither finds the other's pages in the buffers
+        settings.MORE_LIKE_THIS_STORIES = 0
+        without.append(timed("without"))
+        settings.MORE_LIKE_THIS_STORIES = 4
+        warm.append(timed("with, kept (warm)"))
+    base = sum(without) / len(without)
+    print(f"ratios to without: cold {cold / base:.2f}, warm {sum(warm) / len(warm) / base:.2f}")
+    subjects(module, ids[::step][:count])
+
+
+def subjects(module: Any, ids: list[int]) -> None:
+    """How many of the stories "More like this" shows share a subject with their story."""
+    import re
+    from collections import Counter
+
+    from articles.models import Article
+    from bench.generate_archive import vocabulary
+
+    topics = set(vocabulary()[2])
+
+    def topics_of(text: str) -> set[str]:
+        said = Counter(word.lower() for word in re.findall(r"[A-Za-z]+", text))
+        return {word.rstrip("s") for word, times in said.items() if word in topics and times >= 2}
+
+    shared = {"headline says its topic": [0, 0], "all": [0, 0]}
+    for story in Article.objects.filter(id__in=ids).only("title", "summary", "body"):
+        own = topics_of(story.body)
+        shown = module.similar_stories(story.id)[:4]  # as the page shows them (no teasers here)
+        bodies = Article.objects.filter(id__in=[s.id for s in shown]).values_list("body", flat=True)
+        alike = sum(bool(topics_of(body) & own) for body in bodies)
+        headline = {
+            word.lower().rstrip("s") for word in re.findall(r"[A-Za-z]+", story.title + " " + story.summary)
+        }
+        for kind in ("headline says its topic", "all") if own & headline else ("all",):
+            shared[kind][0] += alike
+            shared[kind][1] += len(shown)
+    for kind, (alike, shown) in shared.items():
+        share = alike / max(shown, 1)
+        print(f"shown stories sharing their story's subject ({kind}): {alike}/{shown} = {share:.2f}")
 
 
 if __name__ == "__main__":

@@ -162,6 +162,9 @@ ARCHIVE_CHANGE_LISTENER = env_bool("ARCHIVE_CHANGE_LISTENER", True)
 # The busiest pages' statements are prepared once per connection (articles/page_queries.py); off
 # behind PgBouncer's transaction pooling, which cannot keep them from one transaction to the next.
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+# How many "More like this" stories a story's page shows when it has fewer than four teasers of
+# its own (articles/more_like_this.py); 0 turns the block off.
+MORE_LIKE_THIS_STORIES = int(os.environ.get("MORE_LIKE_THIS_STORIES", "4"))
 # How long a search's count and facets stay in the cache, so that turning its pages does not count
 # its matches again (0: always count). Stale as soon as the archive changes, like pages.
 SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "60"))
@@ -169,6 +172,9 @@ SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "60"))
 # of very common words is checked story by story ("game never": 300,000 stories at 1M, 1.6 s);
 # the budget keeps such a search from holding a worker, and never touches the benchmark's queries.
 SEARCH_TIMEOUT_MS = int(os.environ.get("SEARCH_TIMEOUT_MS", "2000"))
+# How many days readers' searches are counted for the admin's report before they are deleted
+# (articles/search_log.py; 0: no search is counted). Counts only: no address, cookie or user.
+SEARCH_LOG_DAYS = int(os.environ.get("SEARCH_LOG_DAYS", "90"))
 # How long a reader's GET waits for a database that stopped answering (a restart) before the 503
 # page; counted from the outage's start, so a long outage answers at once (newsroom/middleware.py).
 DATABASE_WAIT_SECONDS = float(os.environ.get("DATABASE_WAIT_SECONDS", "5"))

@@ -19,6 +19,7 @@ from articles import page_queries
 from articles.archive_state import archive_version
 from articles.http_cache import mark_public, set_cache_control
 from articles.models import Article, OldSlug
+from articles.more_like_this import more_like_this
 from articles.richtext import first_paragraph, reading_minutes
 from articles.rows import StoryPage
 from articles.views.base import describe, feed_link, page_meta
@@ -89,6 +90,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "article": story,
         "authors": story.authors,
         "teasers": story.teasers,
+        "more_like_this": more_like_this(story),
         "more_by_author": [(author, author.more) for author in story.authors],
         # Cleaned to the editor's allow-list whenever a story is saved (articles/richtext.py).
         "body": mark_safe(story.body),  # noqa: S308

@@ -244,7 +244,9 @@ def test_the_page_answers_from_the_on_this_day_index(client, settings, zone):
     assert len(reads) == 2  # the count and the page
     for sql in reads:
         plan = explain(sql, None)
-        assert INDEX in plan and "Seq Scan" not in plan, plan
+        assert INDEX in plan and "Seq Scan on articles_article" not in plan, (
+            plan
+        )  # (a tiny joined table may be scanned)
 
 
 @pytest.mark.parametrize(

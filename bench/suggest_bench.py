@@ -9,7 +9,7 @@ and unknown words near none. Each round times every query both ways, in a fresh 
 - lookup: `articles.search.suggest.suggest` (one indexed statement on `articles_search_spelling`,
   then edit distances on the few candidates);
 - scan: the suggester before issue 28, kept here as the baseline: every vocabulary word of similar
-  length and the same first letter (its `(length(word), word)` index, dropped by migration 0025,
+  length and the same first letter (its `(length(word), word)` index, dropped by migration 0024,
   rebuilt on a session-local copy of the vocabulary), edit distances in Python.
 
 Both must give the same suggestion for every query (exit status 1 otherwise). Also printed: the

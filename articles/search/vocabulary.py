@@ -1,6 +1,6 @@
 """The SQL behind the spelling suggester: the archive's word list and its deletion variants.
 `REFRESH_VOCABULARY` is shared by migration 0002 and `articles.search.refresh_vocabulary`, and
-`SPELLING_TABLE`/`REFRESH_SPELLING` by migration 0025 and the same refresh, so a migration and the
+`SPELLING_TABLE`/`REFRESH_SPELLING` by migration 0024 and the same refresh, so a migration and the
 refresh can never drift apart. The public gate is the SQL form of `articles.rules` (a migration
 cannot use the model's `published()`)."""
 

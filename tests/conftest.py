@@ -29,3 +29,12 @@ def author(db):
 @pytest.fixture
 def article(db, author):
     return ArticleFactory(title="Kremlin says talks will continue", authors=[author])
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page cache on, and empty before and after the test."""
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()

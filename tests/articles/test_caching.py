@@ -27,14 +27,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 300
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
 def redis_page_cache(settings, page_cache):
     settings.CACHES = {"default": cache_config("redis://127.0.0.1:6379/15")}
     try:

@@ -4,11 +4,13 @@ Everything starts from `Article.objects.published()`, the one gate for what read
 WHERE clause (with the reader's author/section/date filters) is compiled by the ORM once per
 search and embedded in the SQL below, so the gate is never spelled out twice.
 
-Cost model (measured, bench/RESULTS.md "## Search"): the stored body vector is ~5 KB and TOASTed,
-so every row whose `search_vector` PostgreSQL must *read* (to rank it, or to test it outside the
-GIN index) costs ~10 µs; ranking or counting every match of a common word takes seconds on a
-large archive. A heap row visited costs ~1-2 µs, a posting in a bitmap ~0.1 µs, planning ~0.3 ms
-per text condition, and an ORM query ~1 ms of Python to build. So a results page runs two SQL
+Cost model (measured, bench/RESULTS.md "## Search" and "Vectors in the row"): a story's stored
+vector is ~5 KB, kept in its table row (migration 0025), so a story whose `search_vector`
+PostgreSQL must *read* (to rank it, or to test it outside the GIN index) costs its row's visit,
+~2-5 µs (a row nearly fills an 8 KB page), plus ~1 µs (from the TOAST table, where PostgreSQL
+puts such values by default, it cost ~15 µs more); ranking or counting every match of a common
+word still takes seconds on a large archive. A posting in a bitmap costs ~0.1 µs, planning ~0.3
+ms per text condition, and an ORM query ~1 ms of Python to build. So a results page runs two SQL
 statements, each bounded in the rows it visits, written here rather than composed by the ORM:
 
 1. The census (`census_statement`): count, capped at COUNT_CAP ("1,000+"), and the section, year
@@ -33,7 +35,7 @@ Relevance (`relevance.py`; a total order, so pages are stable). Every story is s
 way, by its stored vector (title A, summary B, body D) and its age:
     score = ts_rank(search_vector, q) * (0.5 + 0.5 * exp(-age_days / RECENCY_DAYS))
 (a story loses at most half its weight to age; undated stories count as old). Scoring reads the
-TOASTed body vector, ~5-10 µs a story on a quiet machine, so:
+whole vector, body included, from the story's row, so:
   1. Exact, up to EXACT_LINE matches: for relevance the census reads up to EXACT_LINE + 1 matches
      (the facets still come from the first COUNT_CAP) and hands over every id when they are no
      more; the page scores them all (`exact_ids`). The results are then exactly the plain answer

@@ -121,7 +121,7 @@ def census_statement(search: Search, facets: bool = True, titles: bool = False) 
         tables = ""
     # With no more than limits.COUNT_CAP matches the census has them all: it hands over their ids in
     # order, and the page is cut from those (no second match test: a phrase re-checks every
-    # candidate's 5 KB body vector, ~10 µs each). Subqueries under CASE run only when needed.
+    # candidate's 5 KB vector). Subqueries under CASE run only when needed.
     order = ORDERS["oldest" if search.sort == "oldest" else "newest", True]
     uncapped = f"(SELECT count(*) FROM found) <= {limits.COUNT_CAP}"
     columns.append(f"CASE WHEN {uncapped} THEN ARRAY(SELECT id FROM found ORDER BY {order}) END AS ordered")

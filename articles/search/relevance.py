@@ -36,7 +36,7 @@ def _ranked(search: Search, ids_sql: str) -> str:
 
 def exact_ids(search: Search, start: int, stop: int, matched: Sequence[int]) -> tuple[str, dict[str, object]]:
     """Results start..stop of every match (`matched`, the census's ids, ≤ limits.EXACT_LINE)
-    ranked by the page's score: each one's vector is read once (~5-10 µs)."""
+    ranked by the page's score: each one's row is read once, its vector in it (~3-6 µs)."""
     sql = f"{_ranked(search, '%(match_ids)s::bigint[]')} OFFSET {int(start)} LIMIT {int(stop - start)}"
     return sql, {"match_ids": list(matched), **search.query_params, "recency_days": RECENCY_DAYS}
 

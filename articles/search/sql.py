@@ -87,7 +87,7 @@ ORDERS = {
     ("newest", False): listing_order_sql("published_at + interval '0'"),
     ("oldest", False): "published_at + interval '0' ASC NULLS LAST, id ASC",
 }
-# A match test outside the GIN index reads a TOASTed 5 KB vector per row, a cost the planner does
+# A match test outside the GIN index reads a 5 KB vector per row, a cost the planner does
 # not see: with sequential scans allowed, "LIMIT 1001" over a common word reads thousands of them.
 # The census has no use for an ordered index walk either (same trap), so it gets bitmap scans
 # only. work_mem keeps a bitmap of 100,000+ postings exact (a lossy page is re-tested row by row

@@ -133,3 +133,31 @@ def test_a_bounded_search_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(exact) + 1):
         client.get("/search/", {"q": "kremlin"})
     assert sum("EXPLAIN" in query["sql"] for query in exact.captured_queries) == 0
+
+
+@pytest.mark.django_db
+def test_a_storys_search_vector_is_kept_in_its_row_for_ranking():
+    """Exact ranking reads every match's vector: kept in the row (migration 0025), not fetched
+    from the TOAST table. A story of ordinary length (800 words of varied text, a ~6 KB vector)
+    keeps its vector inline; its body, the bigger text, is what gets compressed."""
+    words = " ".join(f"word{n} lexeme{n % 97} term{n % 13}" for n in range(270))
+    story = ArticleFactory(title="A long story", summary="Summary.", body=f"<p>{words}</p>")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_size(search_vector), current_setting('server_version_num')::int"
+            " FROM articles_article WHERE id = %s",
+            [story.pk],
+        )
+        size, version = cursor.fetchone()
+        assert size > 4000  # big enough that the default storage would have moved it out
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'articles_article'::regclass"
+            " AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == "m"
+        if version >= 170000:  # pg_column_toast_chunk_id: PostgreSQL 17 and later
+            cursor.execute(
+                "SELECT pg_column_toast_chunk_id(search_vector) FROM articles_article WHERE id = %s",
+                [story.pk],
+            )
+            assert cursor.fetchone()[0] is None

@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -133,6 +134,25 @@ def test_folder_with_one_broken_file_imports_the_rest_and_names_it(tmp_path):
     assert "2 created, 0 updated, 0 unchanged, 1 failed" in out.getvalue()
     assert f"failed: {tmp_path / 'broken.txt'}: binary data, not a text or HTML page" in out.getvalue()
     assert sorted(Article.objects.values_list("title", flat=True)) == ["First story", "Second story"]
+
+
+def test_a_folder_skips_hidden_files_hidden_folders_pipes_and_linked_folders(tmp_path):
+    """What a saved-pages folder holds besides pages: an editor's `.swp`, a `.git` folder, a named
+    pipe (opening it would wait forever) and a link back to the folder itself (a loop)."""
+    write(tmp_path, "b-story.txt", page("Story B", ["B."]))
+    write(tmp_path, ".a-story.txt.swp", page("Swap file", ["Not a story."]))
+    hidden = tmp_path / ".git"
+    hidden.mkdir()
+    write(hidden, "inside.txt", page("In a hidden folder", ["No."]))
+    nested = tmp_path / "a-nested"
+    nested.mkdir()
+    write(nested, "a-story.txt", page("Story A", ["A."]))
+    os.mkfifo(tmp_path / "pipe.txt")
+    (nested / "loop").symlink_to(tmp_path, target_is_directory=True)
+    out, _ = run_import(tmp_path)
+    assert "2 created, 0 updated, 0 unchanged, 0 failed" in out
+    sources = SourceDocument.objects.order_by("pk").values_list("origin", flat=True)
+    assert [Path(source).name for source in sources] == ["a-story.txt", "b-story.txt"]  # in name order
 
 
 def test_exception_injected_mid_load_leaves_no_partial_article(tmp_path, monkeypatch):

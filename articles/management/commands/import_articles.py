@@ -235,12 +235,26 @@ def _expand_one(raw: str) -> Iterator[str]:
 
 def _folder_files(folder: Path) -> list[str]:
     """The files under a folder, recursively, in name order; hidden ones (and those in hidden
-    folders) skipped."""
-    return sorted(str(p) for p in folder.rglob("*") if p.is_file() and not _hidden(p, folder))
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+    folders) skipped, and symbolic links to folders not followed. One directory entry at a time:
+    `Path.rglob` held a path object and an entry for every file at once, a peak of +27 MB at
+    100,000 files that the process never gave back (bench/RESULTS.md, "Importer")."""
+    found: list[str] = []
+    folders = [str(folder)]
+    while folders:
+        try:
+            entries = os.scandir(folders.pop())
+        except OSError:  # a folder that cannot be listed is skipped, as Path.rglob skipped it
+            continue
+        with entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.is_file():
+                    found.append(entry.path)
+    found.sort()
+    return found
 
 
 def _pages(files: list[str], jobs: int) -> Iterator[SavedPage | Unreadable]:

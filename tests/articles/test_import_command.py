@@ -363,3 +363,15 @@ def test_each_refusal_says_what_the_file_is(tmp_path, name, data, reason):
         call_command("import_articles", str(tmp_path / name), stdout=out, stderr=err)
     assert f"failed: {tmp_path / name}: {reason}" in out.getvalue()
     assert Article.objects.count() == 0 and SourceDocument.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unmigrated_database_gets_a_clear_error_and_nothing_is_read(tmp_path):
+    """Ops running the importer before `make migrate` (e.g. after pulling a new version)."""
+    call_command("migrate", "articles", "0024", verbosity=0)
+    try:
+        with pytest.raises(CommandError, match="run `make migrate`"):
+            run_import(write(tmp_path, "story.txt", page("A story", ["Text."])))
+    finally:
+        call_command("migrate", verbosity=0)
+    assert not SourceDocument.objects.exists()

@@ -37,7 +37,8 @@ from pathlib import Path
 from time import sleep
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from tqdm import tqdm
@@ -79,6 +80,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        if _unapplied_migrations():
+            # Before any page is read: otherwise the first write fails with a database traceback.
+            raise CommandError(
+                "The database is not set up for this version: run `make migrate` "
+                "(or `python manage.py migrate`) first."
+            )
         report = self.stderr if options["json"] else self.stdout
         import_options = ImportOptions(
             section=options["section"], published=options["published"], status=options["status"]
@@ -203,6 +210,11 @@ def _rare_garbage_collection() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*threshold)
+
+
+def _unapplied_migrations() -> bool:
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
 def _published_option(value: str) -> datetime:
